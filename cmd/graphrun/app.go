@@ -1,0 +1,46 @@
+package main
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint/sqlite"
+)
+
+// defaultDB is the SQLite file that holds checkpoints and quizzes when
+// neither --db nor GRAPHRUN_DB names one.
+const defaultDB = "graphrun.db"
+
+// storeFlags are the flags of commands that open the database.
+type storeFlags struct {
+	db   string
+	sync string
+}
+
+func (f *storeFlags) register(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.db, "db", "",
+		"SQLite file for checkpoints and quizzes (default $GRAPHRUN_DB or ./"+defaultDB+")")
+	cmd.Flags().StringVar(&f.sync, "sync", "normal",
+		"SQLite durability: normal survives a killed process, full also survives power loss")
+}
+
+// path returns the database file to use.
+func (f *storeFlags) path() string {
+	return cmp.Or(f.db, os.Getenv("GRAPHRUN_DB"), defaultDB)
+}
+
+// open opens the checkpoint store.
+func (f *storeFlags) open() (graph.Store, error) {
+	if f.sync != "normal" && f.sync != "full" {
+		return nil, usageError{fmt.Errorf("--sync %q: want normal or full", f.sync)}
+	}
+	s, err := sqlite.Open(f.path(), sqlite.Options{Synchronous: f.sync})
+	if err != nil {
+		return nil, fmt.Errorf("open checkpoint store %s: %w", f.path(), err)
+	}
+	return s, nil
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/graphrun/graphrun/graph"
+)
+
+// usageError marks bad flags or arguments.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// invalidError marks input that did not pass its checks.
+type invalidError struct{ err error }
+
+func (e invalidError) Error() string { return e.err.Error() }
+func (e invalidError) Unwrap() error { return e.err }
+
+// exitCode maps an error to the process exit code documented in
+// docs/cli.md.
+func exitCode(err error) int {
+	var (
+		ue usageError
+		ve invalidError
+		le *graph.LoadError
+		ie *graph.InputError
+		re *graph.RunError
+		ce *graph.CorruptError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return exitUsage
+	case errors.As(err, &le), errors.As(err, &ie), errors.As(err, &ve):
+		return exitInvalid
+	case errors.As(err, &ce):
+		return exitInternal
+	case errors.As(err, &re):
+		if re.Class == "storage" {
+			return exitInternal
+		}
+		return exitFailed
+	}
+	if isFlagError(err) {
+		return exitUsage
+	}
+	return exitFailed
+}

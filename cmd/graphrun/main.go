@@ -1,0 +1,52 @@
+// Command graphrun validates, draws and runs graph files, serves runs over
+// HTTP, and hosts the tools around them. Run `graphrun --help` for the list
+// of commands.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, documented in docs/cli.md.
+const (
+	exitOK       = 0
+	exitFailed   = 1 // the run failed, or a command failed
+	exitUsage    = 2 // bad flags or arguments
+	exitInvalid  = 3 // a graph file or input did not pass its checks
+	exitInternal = 4 // a store or other internal error
+)
+
+// subcommands holds the constructors of the top-level commands; each
+// command's file adds its own in an init function.
+var subcommands []func() *cobra.Command
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "graphrun",
+		Short:         "Run LLM workflows declared as YAML graphs, with retries, fallbacks and checkpoints",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	for _, mk := range subcommands {
+		root.AddCommand(mk())
+	}
+	return root
+}
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+// run executes the CLI with args and returns the process exit code.
+func run(args []string) int {
+	root := newRootCmd()
+	root.SetArgs(args)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "graphrun:", err)
+		return exitCode(err)
+	}
+	return exitOK
+}

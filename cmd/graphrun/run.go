@@ -1,0 +1,261 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graphs"
+	"github.com/graphrun/graphrun/nodes"
+	"github.com/graphrun/graphrun/policies"
+)
+
+func init() { subcommands = append(subcommands, newRunCmd, newResumeCmd) }
+
+// runFlags are the flags shared by run and resume.
+type runFlags struct {
+	store      storeFlags
+	maxSteps   int
+	deadline   time.Duration
+	maxErrors  int
+	chaos      []string
+	chaosSeed  int64
+	durability string
+	jsonOut    bool
+	events     string
+	quiet      bool
+}
+
+func (f *runFlags) register(cmd *cobra.Command) {
+	f.store.register(cmd)
+	fl := cmd.Flags()
+	fl.IntVar(&f.maxSteps, "max-steps", 0, "override the graph's max_steps")
+	fl.DurationVar(&f.deadline, "deadline", 0, "override the graph's run deadline, e.g. 10m")
+	fl.IntVar(&f.maxErrors, "max-errors", 0, "override the graph's max_errors")
+	fl.StringArrayVar(&f.chaos, "chaos", nil,
+		"inject faults: node=class:rate, e.g. generate=rate_limit:0.3 (repeatable)")
+	fl.Int64Var(&f.chaosSeed, "chaos-seed", 1, "seed of the injected faults")
+	fl.StringVar(&f.durability, "durability", "sync", "when checkpoints are written: sync, async or exit")
+	fl.BoolVar(&f.jsonOut, "json", false, "print the whole result as JSON")
+	fl.StringVar(&f.events, "events", "", "stream events to stdout: jsonl")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress")
+}
+
+// options turns the flags into run options.
+func (f *runFlags) options() (graph.RunOptions, error) {
+	o := graph.RunOptions{MaxSteps: f.maxSteps, Deadline: f.deadline, MaxErrors: f.maxErrors}
+	for _, c := range f.chaos {
+		node, spec, err := policies.ParseChaos(c)
+		if err != nil {
+			return o, usageError{fmt.Errorf("--chaos %s: %w", c, err)}
+		}
+		if o.Chaos == nil {
+			o.Chaos = map[string]*policies.ChaosSpec{}
+		}
+		spec.Seed = f.chaosSeed
+		o.Chaos[node] = &spec
+	}
+	switch graph.Durability(f.durability) {
+	case graph.Sync, graph.Async, graph.Exit:
+	default:
+		return o, usageError{fmt.Errorf("--durability %q: want sync, async or exit", f.durability)}
+	}
+	switch f.events {
+	case "", "jsonl":
+	default:
+		return o, usageError{fmt.Errorf("--events %q: the only format is jsonl", f.events)}
+	}
+	return o, nil
+}
+
+func newRunCmd() *cobra.Command {
+	var (
+		f         runFlags
+		thread    string
+		sets      []string
+		stateFile string
+	)
+	cmd := &cobra.Command{
+		Use:   "run GRAPH",
+		Short: "Run a graph file (or a built-in graph by name) and print its result",
+		Long: `Run a graph from START to END, checkpointing every step.
+
+GRAPH is a YAML file, or the name of a built-in graph such as mcq.
+Initial state comes from --state FILE.json and --set field=value, each value
+read by the field's declared type. The final state is printed as JSON, or
+the field the graph names in its output: key.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			s, err := openSession(cmd, &f.store)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			g, err := resolveGraph(args[0], s.reg)
+			if err != nil {
+				return err
+			}
+			input, err := readInput(g, stateFile, sets)
+			if err != nil {
+				return err
+			}
+			o, err := f.options()
+			if err != nil {
+				return err
+			}
+			o.Thread = thread
+			o.Input = input
+			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
+				return e.Run(ctx, g, o)
+			})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&thread, "thread", "", "thread id (default: a new random id)")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "set a state field: field=value (repeatable)")
+	cmd.Flags().StringVar(&stateFile, "state", "", "JSON file with initial state fields")
+	return cmd
+}
+
+func newResumeCmd() *cobra.Command {
+	var (
+		f         runFlags
+		graphPath string
+	)
+	cmd := &cobra.Command{
+		Use:   "resume THREAD",
+		Short: "Finish an interrupted or failed thread from its last checkpoint",
+		Long: `Resume a thread from its last checkpoint. Tasks that finished are not run
+again; failed or interrupted tasks run again from their start. The graph is the
+file the thread was started from, unless --graph names another.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := f.options()
+			if err != nil {
+				return err
+			}
+			s, err := openSession(cmd, &f.store)
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			h, err := s.store.Load(cmd.Context(), args[0])
+			if err != nil {
+				return fmt.Errorf("resume %s: %w (list threads with: graphrun runs list)", args[0], err)
+			}
+			first := h.Checkpoints[0]
+			if graphPath == "" {
+				graphPath = cmp.Or(first.Source, first.Graph)
+			}
+			g, err := resolveGraph(graphPath, s.reg)
+			if err != nil {
+				return err
+			}
+			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
+				return e.Resume(ctx, g, args[0], o)
+			})
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().StringVar(&graphPath, "graph", "", "graph file to resume with (default: the one the thread started from)")
+	return cmd
+}
+
+// session holds what a command that runs graphs opens: the checkpoint
+// store, the node dependencies and the registry bound to them.
+type session struct {
+	store graph.Store
+	deps  *nodes.Deps
+	reg   *graph.Registry
+}
+
+func openSession(cmd *cobra.Command, f *storeFlags) (*session, error) {
+	store, err := f.open()
+	if err != nil {
+		return nil, err
+	}
+	deps, err := nodes.DepsFromEnv(f.path(), cmd.ErrOrStderr())
+	if err != nil {
+		store.Close()
+		return nil, err
+	}
+	return &session{store: store, deps: deps, reg: nodes.NewRegistry(deps)}, nil
+}
+
+func (s *session) close() {
+	s.deps.Close()
+	s.store.Close()
+}
+
+// resolveGraph loads a graph file, or a built-in graph by name.
+func resolveGraph(arg string, reg *graph.Registry) (*graph.Graph, error) {
+	if _, err := os.Stat(arg); err == nil {
+		return graph.Load(arg, reg)
+	}
+	if data, file, ok := graphs.Lookup(arg); ok {
+		return graph.LoadData(data, file, reg)
+	}
+	if data, file, ok := graphs.Lookup(strings.TrimSuffix(filepath.Base(arg), ".yaml")); ok &&
+		strings.HasPrefix(filepath.ToSlash(arg), "graphs/") {
+		return graph.LoadData(data, file, reg)
+	}
+	return nil, usageError{fmt.Errorf("graph %q: no such file and no built-in graph of that name "+
+		"(built-in: %s)", arg, strings.Join(graphs.Names(), ", "))}
+}
+
+// execute runs fn with an engine wired to the session and prints the
+// result. SIGINT and SIGTERM interrupt the run cleanly, at a checkpoint.
+func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
+	fn func(context.Context, *graph.Engine) (*graph.Result, error)) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	out := cmd.OutOrStdout()
+	var listeners []graph.Listener
+	if f.events == "jsonl" {
+		enc := json.NewEncoder(out)
+		listeners = append(listeners, func(ev graph.Event) { _ = enc.Encode(ev) })
+	} else if !f.quiet {
+		listeners = append(listeners, newProgress(cmd.ErrOrStderr()).listen)
+	}
+	e := graph.NewEngine(graph.Options{
+		Store:      s.store,
+		Listeners:  listeners,
+		Durability: graph.Durability(f.durability),
+	})
+	res, err := fn(ctx, e)
+	if res != nil && f.events == "" {
+		printResult(out, g, res, f.jsonOut)
+	}
+	return err
+}
+
+// printResult prints the final state, or the graph's output field.
+func printResult(w io.Writer, g *graph.Graph, res *graph.Result, asJSON bool) {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		_ = enc.Encode(res)
+		return
+	}
+	if name := g.Spec().Output; name != "" {
+		if s, ok := res.State[name].(string); ok {
+			fmt.Fprint(w, s)
+			return
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(res.State)
+}

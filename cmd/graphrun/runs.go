@@ -1,0 +1,181 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/graphrun/graphrun/graph"
+)
+
+func init() { subcommands = append(subcommands, newRunsCmd) }
+
+func newRunsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "runs",
+		Short: "List, inspect and prune checkpointed threads",
+	}
+	cmd.AddCommand(newRunsListCmd(), newRunsShowCmd(), newRunsPruneCmd())
+	return cmd
+}
+
+func newRunsListCmd() *cobra.Command {
+	var (
+		sf     storeFlags
+		status string
+		limit  int
+	)
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List threads, most recently updated first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			store, err := sf.open()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			threads, err := store.Threads(cmd.Context(), graph.ThreadFilter{
+				Status: graph.Status(status), Limit: limit})
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "THREAD\tGRAPH\tSTATUS\tSTEPS\tUPDATED\tERROR")
+			for _, t := range threads {
+				fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", t.Thread, t.Graph, t.Status, t.Step,
+					t.Updated.Local().Format(time.DateTime), truncateText(t.Error, 60))
+			}
+			return w.Flush()
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().StringVar(&status, "status", "", "only threads with this status: running, succeeded or failed")
+	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many threads")
+	return cmd
+}
+
+func newRunsShowCmd() *cobra.Command {
+	var (
+		sf     storeFlags
+		asJSON bool
+	)
+	cmd := &cobra.Command{
+		Use:   "show THREAD",
+		Short: "Show a thread's steps, nodes, errors, timings and current state",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			store, err := sf.open()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			h, err := store.Load(cmd.Context(), args[0])
+			if err != nil {
+				return fmt.Errorf("thread %s: %w (list threads with: graphrun runs list)", args[0], err)
+			}
+			out := cmd.OutOrStdout()
+			last := h.Last()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(h)
+			}
+			status, errText := last.Status, ""
+			if h.Status != nil && h.Status.Time.After(last.Time) {
+				status = h.Status.Status
+				if h.Status.Error != nil {
+					errText = h.Status.Error.Class + ": " + h.Status.Error.Message
+				}
+			}
+			fmt.Fprintf(out, "thread %s  graph %s  status %s  steps %d\n", args[0], last.Graph, status, last.Step)
+			if errText != "" {
+				fmt.Fprintf(out, "error: %s\n", errText)
+			}
+			c := last.Counters
+			fmt.Fprintf(out, "attempts %d  retries %d  errors %d  fallbacks %d  compensations %d\n\n",
+				c.Attempts, c.Retries, c.Errors, c.Fallbacks, c.Compensations)
+			w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "STEP\tTASK\tNODE\tATTEMPTS\tDURATION\tOUTCOME")
+			for _, cp := range h.Checkpoints {
+				for _, t := range cp.Tasks {
+					outcome := "ok"
+					if t.Error != nil {
+						outcome = fmt.Sprintf("%s -> %s", t.Error.Class, t.Fallback)
+					}
+					fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", cp.Step, t.ID, t.Node, t.Attempts,
+						t.Duration.Round(time.Millisecond), outcome)
+				}
+			}
+			for _, p := range h.Pending {
+				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\n", last.Step+1, p.Task.ID, p.Task.Node,
+					p.Record.Attempts, p.Record.Duration.Round(time.Millisecond), "ok (step not committed)")
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if len(last.Next) > 0 {
+				fmt.Fprintf(out, "\nnext: %d task(s)", len(last.Next))
+				for i, t := range last.Next {
+					if i == 8 {
+						fmt.Fprint(out, " ...")
+						break
+					}
+					fmt.Fprintf(out, " %s", t.ID)
+				}
+				fmt.Fprintln(out)
+			}
+			return nil
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole history as JSON")
+	return cmd
+}
+
+func newRunsPruneCmd() *cobra.Command {
+	var (
+		sf        storeFlags
+		keepLast  int
+		olderThan time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "prune",
+		Short: "Delete finished threads: all but the newest --keep-last, or those older than --older-than",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if keepLast == 0 && olderThan == 0 {
+				return usageError{fmt.Errorf("prune needs --keep-last N or --older-than DURATION")}
+			}
+			store, err := sf.open()
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			o := graph.PruneOptions{KeepLast: keepLast}
+			if olderThan > 0 {
+				o.OlderThan = time.Now().Add(-olderThan)
+			}
+			n, err := store.Prune(cmd.Context(), o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "deleted %d thread(s)\n", n)
+			return nil
+		},
+	}
+	sf.register(cmd)
+	cmd.Flags().IntVar(&keepLast, "keep-last", 0, "keep the newest N threads")
+	cmd.Flags().DurationVar(&olderThan, "older-than", 0, "delete threads not updated for this long, e.g. 720h")
+	return cmd
+}
+
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}

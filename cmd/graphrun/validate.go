@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/nodes"
+)
+
+func init() { subcommands = append(subcommands, newValidateCmd) }
+
+func newValidateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check graph files and report every problem with its file:line:column",
+		Args:  cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			reg := nodes.Catalog()
+			failed := 0
+			for _, path := range args {
+				_, err := resolveGraph(path, reg)
+				if err == nil {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
+					continue
+				}
+				failed++
+				fmt.Fprintln(cmd.ErrOrStderr(), err)
+			}
+			if failed > 0 {
+				return invalidError{fmt.Errorf("%d of %d graph file(s) have problems", failed, len(args))}
+			}
+			return nil
+		},
+	}
+}
+
+// loadGraph loads a graph file with the built-in functions.
+func loadGraph(path string) (*graph.Graph, error) {
+	return resolveGraph(path, nodes.Catalog())
+}

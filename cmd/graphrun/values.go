@@ -1,0 +1,93 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/graphrun/graphrun/graph"
+)
+
+// isFlagError reports whether err came from cobra's flag parsing.
+func isFlagError(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown flag") || strings.HasPrefix(s, "unknown shorthand") ||
+		strings.HasPrefix(s, "flag needs") || strings.HasPrefix(s, "invalid argument") ||
+		strings.HasPrefix(s, "unknown command") || strings.Contains(s, "arg(s)")
+}
+
+// readInput builds a run's input from a JSON state file and --set pairs;
+// the pairs win.
+func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any, error) {
+	input := map[string]any{}
+	if stateFile != "" {
+		data, err := os.ReadFile(stateFile)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--state: %w", err)}
+		}
+		if err := json.Unmarshal(data, &input); err != nil {
+			return nil, usageError{fmt.Errorf("--state %s: not a JSON object: %w", stateFile, err)}
+		}
+	}
+	for _, kv := range sets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageError{fmt.Errorf("--set %q: want field=value", kv)}
+		}
+		f, ok := g.Field(k)
+		if !ok || k == graph.LastError {
+			var names []string
+			for _, f := range g.Fields() {
+				if f.Name != graph.LastError {
+					names = append(names, f.Name)
+				}
+			}
+			return nil, usageError{fmt.Errorf("--set %s: graph %s has no state field %q (fields: %s)",
+				kv, g.Name(), k, strings.Join(names, ", "))}
+		}
+		val, err := parseValue(f.Type, v)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--set %s: field %s is %s: %w", kv, k, f.Type, err)}
+		}
+		input[k] = val
+	}
+	return input, nil
+}
+
+// parseValue reads a --set value by the field's declared type: strings
+// as they are, numbers and booleans by their syntax, lists, maps and any
+// as JSON.
+func parseValue(t graph.Type, s string) (any, error) {
+	switch t {
+	case graph.String:
+		return s, nil
+	case graph.Int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a whole number", s)
+		}
+		return n, nil
+	case graph.Float:
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a number", s)
+		}
+		return f, nil
+	case graph.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not true or false", s)
+		}
+		return b, nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		if t == graph.AnyT {
+			return s, nil
+		}
+		return nil, fmt.Errorf("%q is not JSON: %w", s, err)
+	}
+	return v, nil
+}

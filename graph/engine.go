@@ -1,0 +1,328 @@
+package graph
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/graphrun/graphrun/policies"
+)
+
+// Durability says when the engine writes a step's checkpoint.
+type Durability string
+
+// The durability modes. See docs/checkpoints.md for what each risks.
+const (
+	// Sync writes each checkpoint before the next step starts: a killed
+	// process loses at most the step in flight. It is the default.
+	Sync Durability = "sync"
+	// Async writes checkpoints in the background, in order, while the next
+	// step runs: a killed process may lose the last few steps, and a run
+	// reports a write failure at its end.
+	Async Durability = "async"
+	// Exit keeps checkpoints in memory and writes them when the run ends,
+	// fails or is interrupted: a killed process loses the whole run.
+	Exit Durability = "exit"
+)
+
+// Options configure an [Engine]. The zero value is an engine with no
+// store, its own breakers and the system clock.
+type Options struct {
+	// Store keeps checkpoints; nil means runs are not checkpointed and
+	// cannot be resumed.
+	Store Store
+	// Breakers is the set of circuit breakers shared by every run of the
+	// engine, and by other engines given the same set; nil means a set of
+	// the engine's own.
+	Breakers *policies.Breakers
+	// Clock is used for retry waits and timestamps; nil means the system
+	// clock.
+	Clock policies.Clock
+	// Listeners receive the events of every run.
+	Listeners []Listener
+	// Durability says when checkpoints are written; empty means [Sync].
+	Durability Durability
+	// MaxConcurrency bounds the tasks of one step that run at once; zero
+	// means 64.
+	MaxConcurrency int
+}
+
+// Engine runs graphs. It is safe for concurrent use: any number of runs may
+// share one engine, its store and its breakers.
+type Engine struct {
+	o Options
+}
+
+// NewEngine returns an engine configured by o.
+func NewEngine(o Options) *Engine {
+	if o.Breakers == nil {
+		o.Breakers = policies.NewBreakers()
+	}
+	if o.Clock == nil {
+		o.Clock = policies.SystemClock
+	}
+	if o.Durability == "" {
+		o.Durability = Sync
+	}
+	if o.MaxConcurrency <= 0 {
+		o.MaxConcurrency = 64
+	}
+	return &Engine{o: o}
+}
+
+// Breakers returns the engine's breaker set.
+func (e *Engine) Breakers() *policies.Breakers { return e.o.Breakers }
+
+// Store returns the engine's checkpoint store, or nil.
+func (e *Engine) Store() Store { return e.o.Store }
+
+// RunOptions configure one run. Zero values mean the graph's own settings.
+type RunOptions struct {
+	// Thread is the thread id; empty means a new random one. Run fails
+	// when the store already holds the thread: resume it instead.
+	Thread string
+	// Input sets state fields before the first step, each coerced to its
+	// declared type.
+	Input map[string]any
+	// MaxSteps, Deadline and MaxErrors override the graph's limits when
+	// they are not zero.
+	MaxSteps  int
+	Deadline  time.Duration
+	MaxErrors int
+	// Listeners receive this run's events, after the engine's listeners.
+	Listeners []Listener
+	// Chaos injects faults into the named nodes, replacing the chaos of
+	// their policies.
+	Chaos map[string]*policies.ChaosSpec
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Graph, Thread, Run string
+	// Status is Succeeded, Failed, or Running when the run was interrupted
+	// and can be resumed.
+	Status Status
+	// State is the final state.
+	State State
+	// Steps is the number of steps the thread has completed.
+	Steps int
+	// Counters are the thread's totals.
+	Counters Counters
+	// Error is what failed a failed run.
+	Error *ErrorRecord
+	// Compensated lists the tasks whose compensation ran, newest first.
+	Compensated []string
+	// Resumed says the run continued an existing thread.
+	Resumed bool
+	// Duration is the run's wall time.
+	Duration time.Duration
+}
+
+// ErrThreadExists means Run was given the id of a thread the store already
+// holds.
+var ErrThreadExists = errors.New("thread already exists")
+
+// Run runs g from START with a new thread. It returns the result and, when
+// the run failed or was interrupted, an error: a [*RunError] for a failure.
+func (e *Engine) Run(ctx context.Context, g *Graph, o RunOptions) (*Result, error) {
+	r, err := e.newRunner(g, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Thread == "" {
+		r.thread = newID()
+	} else if e.o.Store != nil {
+		_, err := e.o.Store.Load(ctx, o.Thread)
+		switch {
+		case err == nil:
+			return nil, fmt.Errorf("thread %s: %w (resume it, or choose another thread id)",
+				o.Thread, ErrThreadExists)
+		case !errors.Is(err, ErrThreadNotFound):
+			return nil, fmt.Errorf("look up thread %s: %w", o.Thread, err)
+		}
+	}
+	if err := r.init(o.Input); err != nil {
+		return nil, err
+	}
+	return r.loop(ctx, false)
+}
+
+// Resume continues thread from its last checkpoint: tasks that finished are
+// not run again; failed or interrupted tasks run again from their start.
+// Resuming a thread that succeeded returns its result at once.
+func (e *Engine) Resume(ctx context.Context, g *Graph, thread string, o RunOptions) (*Result, error) {
+	if e.o.Store == nil {
+		return nil, ErrNoStore
+	}
+	if len(o.Input) > 0 {
+		return nil, errors.New("resume takes no input: the thread's state comes from its checkpoints")
+	}
+	h, err := e.o.Store.Load(ctx, thread)
+	if err != nil {
+		return nil, fmt.Errorf("resume thread %s: %w", thread, err)
+	}
+	o.Thread = thread
+	r, err := e.newRunner(g, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.restore(h); err != nil {
+		return nil, err
+	}
+	if last := h.Last(); last.Status == Succeeded {
+		r.status = Succeeded
+		return r.result(), nil
+	}
+	return r.loop(ctx, true)
+}
+
+func (e *Engine) newRunner(g *Graph, o RunOptions) (*runner, error) {
+	for _, b := range g.spec.Breakers {
+		if err := e.o.Breakers.Declare(b); err != nil {
+			return nil, fmt.Errorf("graph %s: %w", g.Name(), err)
+		}
+	}
+	r := &runner{
+		e:         e,
+		g:         g,
+		thread:    o.Thread,
+		run:       newID(),
+		limits:    g.spec.Limits,
+		listeners: append(append([]Listener(nil), e.o.Listeners...), o.Listeners...),
+		policies:  map[string]*policies.Policy{},
+	}
+	if o.MaxSteps != 0 {
+		r.limits.MaxSteps = o.MaxSteps
+	}
+	if o.Deadline != 0 {
+		r.limits.Deadline = o.Deadline
+	}
+	if o.MaxErrors != 0 {
+		r.limits.MaxErrors = o.MaxErrors
+	}
+	for _, name := range g.order {
+		n := g.nodes[name]
+		var spec policies.Spec
+		if n.policy != nil {
+			spec = *n.policy
+		}
+		if c, ok := o.Chaos[name]; ok {
+			spec.Chaos = c
+		} else if n.policy == nil {
+			continue
+		}
+		p, err := policies.Compile(spec, e.o.Breakers, e.o.Clock)
+		if err != nil {
+			return nil, fmt.Errorf("node %s: policy %s: %w", name, n.Policy, err)
+		}
+		r.policies[name] = p
+	}
+	for name := range o.Chaos {
+		if _, ok := g.nodes[name]; !ok {
+			return nil, fmt.Errorf("chaos names node %q, which graph %s does not have", name, g.Name())
+		}
+	}
+	r.committer = newCommitter(e.o.Store, e.o.Durability)
+	return r, nil
+}
+
+// newID returns a random 12-character hexadecimal id.
+func newID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// committer writes checkpoints with the engine's durability.
+type committer struct {
+	store Store
+	mode  Durability
+	mu    sync.Mutex
+	queue []func(context.Context) error // Exit: writes kept until flush
+	ops   chan func(context.Context) error
+	done  chan struct{}
+	err   error
+}
+
+func newCommitter(s Store, mode Durability) *committer {
+	return &committer{store: s, mode: mode}
+}
+
+// do performs or schedules a store write.
+func (c *committer) do(ctx context.Context, op func(context.Context) error) error {
+	if c.store == nil {
+		return nil
+	}
+	switch c.mode {
+	case Exit:
+		c.mu.Lock()
+		c.queue = append(c.queue, op)
+		c.mu.Unlock()
+		return nil
+	case Async:
+		c.mu.Lock()
+		if c.ops == nil {
+			c.ops = make(chan func(context.Context) error, 256)
+			c.done = make(chan struct{})
+			go c.drain(context.WithoutCancel(ctx))
+		}
+		err := c.err
+		c.mu.Unlock()
+		if err != nil {
+			return err
+		}
+		c.ops <- op
+		return nil
+	}
+	return op(ctx)
+}
+
+func (c *committer) drain(ctx context.Context) {
+	defer close(c.done)
+	for op := range c.ops {
+		c.mu.Lock()
+		failed := c.err != nil
+		c.mu.Unlock()
+		if failed {
+			continue
+		}
+		if err := op(ctx); err != nil {
+			c.mu.Lock()
+			c.err = err
+			c.mu.Unlock()
+		}
+	}
+}
+
+// flush waits for every scheduled write and returns the first error.
+func (c *committer) flush(ctx context.Context) error {
+	switch c.mode {
+	case Exit:
+		c.mu.Lock()
+		q := c.queue
+		c.queue = nil
+		c.mu.Unlock()
+		for _, op := range q {
+			if err := op(context.WithoutCancel(ctx)); err != nil {
+				return err
+			}
+		}
+	case Async:
+		c.mu.Lock()
+		ops := c.ops
+		c.ops = nil
+		c.mu.Unlock()
+		if ops != nil {
+			close(ops)
+			<-c.done
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return c.err
+	}
+	return nil
+}

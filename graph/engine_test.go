@@ -1,0 +1,512 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/policies"
+)
+
+// mustGraph parses and compiles a graph written inline.
+func mustGraph(t testing.TB, reg *graph.Registry, src string) *graph.Graph {
+	t.Helper()
+	spec, err := graph.Parse([]byte(src), t.Name()+".yaml")
+	require.NoError(t, err)
+	g, err := graph.Compile(spec, reg)
+	require.NoError(t, err)
+	return g
+}
+
+// calls counts how often each node ran.
+type calls struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *calls) add(node string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[node]++
+}
+
+func (c *calls) get(node string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[node]
+}
+
+func set(field string, v any) graph.Func {
+	return func(context.Context, graph.Input) (graph.Update, error) {
+		return graph.Update{field: v}, nil
+	}
+}
+
+func TestRunLinearGraph(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("greet", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"greeting": "hello " + in.State["name"].(string)}, nil
+	})
+	reg.Register("count", "", set("n", 3))
+	g := mustGraph(t, reg, `
+name: linear
+state:
+  name: string
+  greeting: string
+  n: {type: int, reducer: add, default: 1}
+nodes:
+  greet: {run: greet}
+  count: {run: count}
+edges:
+  - {from: START, to: greet}
+  - {from: greet, to: count}
+  - {from: count, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g,
+		graph.RunOptions{Input: map[string]any{"name": "ada"}})
+	require.NoError(t, err)
+	assert.Equal(t, graph.Succeeded, res.Status)
+	assert.Equal(t, "hello ada", res.State["greeting"])
+	assert.Equal(t, 4, res.State["n"])
+	assert.Equal(t, 2, res.Steps)
+}
+
+const loopGraph = `
+name: loop
+state:
+  n: {type: int, reducer: add}
+nodes:
+  inc: {run: inc}
+edges:
+  - {from: START, to: inc}
+  - from: inc
+    switch:
+      - {when: "n < 1000", to: inc}
+      - {to: END}
+`
+
+func TestMaxStepsBoundaryIsExact(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1))
+	g := mustGraph(t, reg, loopGraph)
+	e := graph.NewEngine(graph.Options{})
+
+	t.Run("a run that needs exactly max_steps steps succeeds", func(t *testing.T) {
+		res, err := e.Run(context.Background(), g, graph.RunOptions{MaxSteps: 1000})
+		require.NoError(t, err)
+		assert.Equal(t, 1000, res.State["n"])
+		assert.Equal(t, 1000, res.Steps)
+	})
+	t.Run("a run that needs one step more fails with a limit error", func(t *testing.T) {
+		res, err := e.Run(context.Background(), g, graph.RunOptions{MaxSteps: 999})
+		var le *graph.LimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, "max_steps", le.Limit)
+		assert.Equal(t, graph.Failed, res.Status)
+		assert.Equal(t, 999, res.Steps)
+		assert.Equal(t, "limit", res.Error.Class)
+	})
+}
+
+func TestMapFanOutMergesInTaskOrder(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("split", "", func(context.Context, graph.Input) (graph.Update, error) {
+		items := make([]any, 100)
+		for i := range items {
+			items[i] = i
+		}
+		return graph.Update{"items": items}, nil
+	})
+	reg.Register("work", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"out": []any{fmt.Sprintf("item-%v", in.Item)}}, nil
+	})
+	reg.Register("join", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"joined": len(in.State["out"].([]any))}, nil
+	})
+	g := mustGraph(t, reg, `
+name: fanout
+state:
+  items: list
+  out: {type: list, reducer: append}
+  joined: int
+nodes:
+  split: {run: split}
+  work: {run: work}
+  join: {run: join}
+edges:
+  - {from: START, to: split}
+  - from: split
+    map: {over: items, to: work, concurrency: 7}
+  - {from: work, to: join}
+  - {from: join, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err)
+	out := res.State["out"].([]any)
+	require.Len(t, out, 100)
+	for i, v := range out {
+		assert.Equal(t, fmt.Sprintf("item-%d", i), v)
+	}
+	assert.Equal(t, 100, res.State["joined"], "join runs once, after every task")
+	assert.Equal(t, 3, res.Steps)
+}
+
+func TestStepFailures(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("a", "", set("x", "from a"))
+	reg.Register("b", "", set("x", "from b"))
+	reg.Register("bad", "", set("n", "not a number"))
+	reg.Register("ghost", "", set("nope", 1))
+	reg.Register("bump", "", set("n", 5))
+
+	cases := []struct {
+		name  string
+		src   string
+		class string
+		check func(t *testing.T, err error)
+	}{
+		{
+			name: "two parallel writes to a replace field are a conflict",
+			src: `
+name: conflict
+state: {x: string}
+nodes: {a: {run: a}, b: {run: b}}
+edges:
+  - {from: START, to: [a, b]}
+  - {from: a, to: END}
+  - {from: b, to: END}
+`,
+			class: "conflict",
+			check: func(t *testing.T, err error) {
+				var ce *graph.ConflictError
+				require.ErrorAs(t, err, &ce)
+				assert.Equal(t, "x", ce.Field)
+			},
+		},
+		{
+			name: "a value of the wrong type names the node and field",
+			src: `
+name: types
+state: {n: int}
+nodes: {bad: {run: bad}}
+edges: [{from: START, to: bad}, {from: bad, to: END}]
+`,
+			class: "invalid_update",
+			check: func(t *testing.T, err error) {
+				var ue *graph.UpdateError
+				require.ErrorAs(t, err, &ue)
+				assert.Equal(t, "bad", ue.Node)
+				assert.Equal(t, "n", ue.Field)
+				assert.Contains(t, ue.Error(), `want int, got string "not a number"`)
+			},
+		},
+		{
+			name: "an undeclared field is refused",
+			src: `
+name: undeclared
+state: {n: int}
+nodes: {ghost: {run: ghost}}
+edges: [{from: START, to: ghost}, {from: ghost, to: END}]
+`,
+			class: "invalid_update",
+			check: func(t *testing.T, err error) {
+				var ue *graph.UpdateError
+				require.ErrorAs(t, err, &ue)
+				assert.Equal(t, "nope", ue.Field)
+			},
+		},
+		{
+			name: "a switch with no match and no default fails its node",
+			src: `
+name: noroute
+state: {n: int}
+nodes: {bump: {run: bump}}
+edges:
+  - {from: START, to: bump}
+  - from: bump
+    switch:
+      - {when: "n > 100", to: END}
+`,
+			class: "no_route",
+			check: func(t *testing.T, err error) {
+				var re *graph.RouteError
+				require.ErrorAs(t, err, &re)
+				assert.Equal(t, "bump", re.Node)
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			g := mustGraph(t, reg, tc.src)
+			res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+			require.Error(t, err)
+			tc.check(t, err)
+			assert.Equal(t, graph.Failed, res.Status)
+			assert.Equal(t, tc.class, res.Error.Class)
+			if n, ok := res.State["n"]; ok {
+				assert.Equal(t, 0, n, "a failed node contributes no writes")
+			}
+		})
+	}
+}
+
+func TestFallbackRouteHandlesFailure(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("call", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return graph.Update{"answer": "never"}, policies.Errorf(policies.Quota, "out of credit")
+	})
+	var seen *graph.ErrorRecord
+	reg.Register("offline", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		seen = in.Error
+		return graph.Update{"answer": "offline " + in.State["last_error"].(map[string]any)["class"].(string)}, nil
+	})
+	g := mustGraph(t, reg, `
+name: fallback
+state: {answer: string}
+policies:
+  model:
+    retry: {max_attempts: 3, initial_interval: 1ms}
+    fallback:
+      - {on: [rate_limit], to: END_never}
+      - {on: [any], to: offline}
+nodes:
+  call: {run: call, policy: model}
+  offline: {run: offline}
+  END_never: {run: offline}
+edges:
+  - {from: START, to: call}
+  - {from: call, to: END}
+  - {from: offline, to: END}
+  - {from: END_never, to: END}
+`)
+	var events []graph.Event
+	e := graph.NewEngine(graph.Options{Listeners: []graph.Listener{func(ev graph.Event) {
+		events = append(events, ev)
+	}}})
+	res, err := e.Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err, "a handled failure is a successful run")
+	assert.Equal(t, graph.Succeeded, res.Status)
+	assert.Equal(t, "offline quota", res.State["answer"])
+	require.NotNil(t, seen)
+	assert.Equal(t, "quota", seen.Class)
+	assert.Equal(t, "call", seen.Node)
+	assert.Equal(t, 1, seen.Attempts, "quota is not retried")
+	assert.Equal(t, 1, res.Counters.Fallbacks)
+	var kinds []graph.EventKind
+	for _, ev := range events {
+		kinds = append(kinds, ev.Kind)
+	}
+	assert.Contains(t, kinds, graph.FallbackTaken)
+	assert.Equal(t, graph.RunFinished, kinds[len(kinds)-1])
+}
+
+func TestCompensationsRunNewestFirstOnFailure(t *testing.T) {
+	reg := graph.NewRegistry()
+	var mu sync.Mutex
+	var undone []string
+	undo := func(_ context.Context, in graph.Input) (graph.Update, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		undone = append(undone, in.Node)
+		return nil, nil
+	}
+	reg.Register("reserve", "", set("n", 1))
+	reg.Register("unreserve", "", undo)
+	reg.Register("charge", "", set("n", 1))
+	reg.Register("refund", "", undo)
+	reg.Register("ship", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return nil, policies.Errorf(policies.ServerError, "warehouse down")
+	})
+	g := mustGraph(t, reg, `
+name: saga
+state: {n: {type: int, reducer: add}}
+nodes:
+  reserve: {run: reserve, compensate: unreserve}
+  charge: {run: charge, compensate: refund}
+  ship: {run: ship}
+edges:
+  - {from: START, to: reserve}
+  - {from: reserve, to: charge}
+  - {from: charge, to: ship}
+  - {from: ship, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	var re *graph.RunError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "server_error", re.Class)
+	assert.Equal(t, "ship", re.Node)
+	assert.Equal(t, []string{"charge", "reserve"}, undone)
+	assert.Equal(t, []string{"2:charge", "1:reserve"}, res.Compensated)
+	assert.Equal(t, "ship", res.Error.Node)
+}
+
+func TestMaxErrorsBoundary(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("flaky", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return nil, policies.Errorf(policies.ServerError, "down")
+	})
+	reg.Register("again", "", set("tries", 1))
+	g := mustGraph(t, reg, `
+name: maxerrors
+state: {tries: {type: int, reducer: add}}
+policies:
+  p: {fallback: [{on: [any], to: again}]}
+nodes:
+  flaky: {run: flaky, policy: p}
+  again: {run: again}
+edges:
+  - {from: START, to: flaky}
+  - {from: flaky, to: END}
+  - from: again
+    switch:
+      - {when: "tries < 10", to: flaky}
+      - {to: END}
+`)
+	e := graph.NewEngine(graph.Options{})
+	res, err := e.Run(context.Background(), g, graph.RunOptions{MaxErrors: 3})
+	var le *graph.LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "max_errors", le.Limit)
+	assert.Equal(t, 3, res.Counters.Fallbacks, "three failures are handled, the fourth fails the run")
+	assert.Equal(t, 3, res.State["tries"])
+
+	res, err = e.Run(context.Background(), g, graph.RunOptions{MaxErrors: 10})
+	require.NoError(t, err)
+	assert.Equal(t, 10, res.State["tries"])
+}
+
+func TestCancelInterruptsWithoutFailing(t *testing.T) {
+	reg := graph.NewRegistry()
+	ctx, cancel := context.WithCancel(context.Background())
+	var steps atomic.Int32
+	reg.Register("inc", "", func(ctx context.Context, in graph.Input) (graph.Update, error) {
+		if steps.Add(1) == 5 {
+			cancel()
+			<-ctx.Done()
+			return nil, ctx.Err()
+		}
+		return graph.Update{"n": 1}, nil
+	})
+	reg.Register("undo", "", func(context.Context, graph.Input) (graph.Update, error) {
+		t.Error("an interrupted run must not compensate")
+		return nil, nil
+	})
+	g := mustGraph(t, reg, `
+name: cancel
+state: {n: {type: int, reducer: add}}
+nodes: {inc: {run: inc, compensate: undo}}
+edges:
+  - {from: START, to: inc}
+  - from: inc
+    switch: [{when: "n < 10", to: inc}, {to: END}]
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(ctx, g, graph.RunOptions{})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, graph.Running, res.Status)
+	assert.Equal(t, 4, res.State["n"])
+	assert.Equal(t, 4, res.Steps)
+}
+
+func TestEventsReachEverySubscriberInOrder(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1))
+	g := mustGraph(t, reg, loopGraph)
+	var a, b []graph.EventKind
+	e := graph.NewEngine(graph.Options{Listeners: []graph.Listener{
+		func(ev graph.Event) { a = append(a, ev.Kind) },
+	}})
+	_, err := e.Run(context.Background(), g, graph.RunOptions{
+		Input:     map[string]any{"n": 998},
+		Listeners: []graph.Listener{func(ev graph.Event) { b = append(b, ev.Kind) }},
+	})
+	require.NoError(t, err)
+	want := []graph.EventKind{
+		graph.RunStarted,
+		graph.StepStarted, graph.NodeStarted, graph.NodeSucceeded, graph.StepDone,
+		graph.StepStarted, graph.NodeStarted, graph.NodeSucceeded, graph.StepDone,
+		graph.RunFinished,
+	}
+	assert.Equal(t, want, a)
+	assert.Equal(t, want, b)
+}
+
+func TestInputIsCoercedToDeclaredTypes(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1))
+	g := mustGraph(t, reg, loopGraph)
+	e := graph.NewEngine(graph.Options{})
+
+	res, err := e.Run(context.Background(), g, graph.RunOptions{Input: map[string]any{"n": 990.0}})
+	require.NoError(t, err)
+	assert.Equal(t, 1000, res.State["n"])
+
+	_, err = e.Run(context.Background(), g, graph.RunOptions{Input: map[string]any{"n": 1.5}})
+	var ie *graph.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "n", ie.Field)
+
+	_, err = e.Run(context.Background(), g, graph.RunOptions{Input: map[string]any{"m": 1}})
+	require.ErrorAs(t, err, &ie)
+	assert.Contains(t, err.Error(), "declared fields: n")
+}
+
+func TestParallelNodesOfOneStepRunConcurrently(t *testing.T) {
+	reg := graph.NewRegistry()
+	started := make(chan string, 3)
+	release := make(chan struct{})
+	for _, name := range []string{"a", "b", "c"} {
+		reg.Register(name, "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+			started <- in.Node
+			<-release
+			return graph.Update{"seen": []any{in.Node}}, nil
+		})
+	}
+	g := mustGraph(t, reg, `
+name: parallel
+state: {seen: {type: list, reducer: append}}
+nodes: {a: {run: a}, b: {run: b}, c: {run: c}}
+edges:
+  - {from: START, to: [c, a, b]}
+  - {from: a, to: END}
+  - {from: b, to: END}
+  - {from: c, to: END}
+`)
+	done := make(chan *graph.Result)
+	go func() {
+		res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+		assert.NoError(t, err)
+		done <- res
+	}()
+	var got []string
+	for range 3 {
+		got = append(got, <-started)
+	}
+	close(release)
+	res := <-done
+	sort.Strings(got)
+	assert.Equal(t, []string{"a", "b", "c"}, got, "all three started before any finished")
+	assert.Equal(t, []any{"c", "a", "b"}, res.State["seen"], "writes merge in schedule order")
+}
+
+func TestBadChaosNodeIsRefused(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1))
+	g := mustGraph(t, reg, loopGraph)
+	_, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{
+		Chaos: map[string]*policies.ChaosSpec{"nope": {Class: policies.Timeout, Rate: 1}},
+	})
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, err))
+	assert.Contains(t, err.Error(), `chaos names node "nope"`)
+}

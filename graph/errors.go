@@ -1,0 +1,113 @@
+package graph
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/graphrun/graphrun/policies"
+)
+
+// Errors returned by the engine.
+var (
+	// ErrNoStore means an operation needs a checkpoint store and the
+	// engine has none.
+	ErrNoStore = errors.New("the engine has no checkpoint store")
+	// ErrFinished means a resumed thread had already succeeded.
+	ErrFinished = errors.New("thread already finished")
+)
+
+// UpdateError means a node returned an update that does not fit the state:
+// an undeclared field or a value of the wrong type. The update is not
+// applied.
+type UpdateError struct {
+	Node  string
+	Field string
+	Msg   string
+}
+
+// Error names the node and the field.
+func (e *UpdateError) Error() string {
+	return fmt.Sprintf("node %s wrote field %s: %s", e.Node, e.Field, e.Msg)
+}
+
+// RouteError means no case of a switch edge matched and it has no default,
+// or an edge expression failed at run time. The node's writes are not
+// applied.
+type RouteError struct {
+	Node string
+	Pos  Pos
+	Msg  string
+}
+
+// Error names the node and the edge.
+func (e *RouteError) Error() string {
+	return fmt.Sprintf("route from node %s (%s): %s", e.Node, e.Pos, e.Msg)
+}
+
+// ConflictError means two tasks of one step wrote the same replace field.
+type ConflictError struct {
+	Field string
+	Tasks [2]string
+}
+
+// Error names the field and both tasks.
+func (e *ConflictError) Error() string {
+	return fmt.Sprintf("tasks %s and %s both wrote replace field %s in one step "+
+		"(give the field a reducer such as append, or let one node write it)",
+		e.Tasks[0], e.Tasks[1], e.Field)
+}
+
+// LimitError means a run hit one of its limits.
+type LimitError struct {
+	// Limit is "max_steps", "deadline" or "max_errors".
+	Limit string
+	Value string
+}
+
+// Error names the limit.
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("run limit %s reached (%s)", e.Limit, e.Value)
+}
+
+// RunError is the error a failed run returns. The run's [Result] says the
+// rest: what completed and what was compensated.
+type RunError struct {
+	Thread string
+	// Class is the failure's error class, or "no_route", "conflict",
+	// "invalid_update" or "limit" for failures of the graph itself.
+	Class string
+	Node  string
+	Err   error
+}
+
+// Error says which node failed, how and in which thread.
+func (e *RunError) Error() string {
+	if e.Node != "" {
+		return fmt.Sprintf("run %s failed in node %s: %v", e.Thread, e.Node, e.Err)
+	}
+	return fmt.Sprintf("run %s failed: %v", e.Thread, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *RunError) Unwrap() error { return e.Err }
+
+// failureClass names the class of a failure for reports.
+func failureClass(err error) string {
+	var (
+		ue *UpdateError
+		re *RouteError
+		ce *ConflictError
+		le *LimitError
+	)
+	switch {
+	case errors.As(err, &re):
+		return "no_route"
+	case errors.As(err, &ue):
+		return "invalid_update"
+	case errors.As(err, &ce):
+		return "conflict"
+	case errors.As(err, &le):
+		return "limit"
+	}
+	return string(policies.ClassOf(err))
+}

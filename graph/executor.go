@@ -1,0 +1,815 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/graphrun/graphrun/policies"
+)
+
+// runner holds one run of a graph on one thread.
+type runner struct {
+	e         *Engine
+	g         *Graph
+	thread    string
+	run       string
+	limits    Limits
+	listeners []Listener
+	policies  map[string]*policies.Policy
+	committer *committer
+
+	emitMu sync.Mutex
+
+	// mu guards counters while the tasks of a step run.
+	mu       sync.Mutex
+	counters Counters
+	state    State
+	step     int
+	next     []Task
+	pending  map[string]*TaskResult
+	// tasks holds the completed tasks that have a compensation, oldest
+	// first.
+	tasks       []TaskRecord
+	compensated []string
+	status      Status
+	failure     *ErrorRecord
+	started     time.Time
+	resumed     bool
+	// pendingStart holds the input checkpoint of a new thread until the
+	// run starts.
+	pendingStart *Checkpoint
+}
+
+// init sets the initial state from defaults and input, and schedules the
+// tasks of the first step.
+func (r *runner) init(input map[string]any) error {
+	r.state = make(State, len(r.g.fields))
+	for i := range r.g.fields {
+		f := &r.g.fields[i]
+		v, err := initialValue(f)
+		if err != nil {
+			return fmt.Errorf("state field %s: default: %w", f.Name, err)
+		}
+		r.state[f.Name] = v
+	}
+	names := make([]string, 0, len(input))
+	for k := range input {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var writes []Write
+	for _, k := range names {
+		f, ok := r.g.Field(k)
+		if !ok || k == LastError {
+			return &InputError{Field: k, Msg: "the graph declares no such state field",
+				Hint: "declared fields: " + strings.Join(r.fieldNames(), ", ")}
+		}
+		v, err := coerce(f.Type, input[k])
+		if err != nil {
+			return &InputError{Field: k, Msg: err.Error()}
+		}
+		r.state[k] = v
+		writes = append(writes, Write{Field: k, Value: v})
+	}
+	next, err := r.routeEdges(r.g.start, Start, r.state)
+	if err != nil {
+		return err
+	}
+	r.next = r.assignIDs(1, next)
+	r.pendingStart = &Checkpoint{Step: 0, Writes: writes}
+	return nil
+}
+
+func (r *runner) fieldNames() []string {
+	var names []string
+	for _, f := range r.g.fields {
+		if f.Name != LastError {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
+// InputError means a run's input does not fit the graph's state.
+type InputError struct {
+	Field string
+	Msg   string
+	Hint  string
+}
+
+// Error names the field.
+func (e *InputError) Error() string {
+	s := fmt.Sprintf("input field %s: %s", e.Field, e.Msg)
+	if e.Hint != "" {
+		s += " (" + e.Hint + ")"
+	}
+	return s
+}
+
+// restore rebuilds the state and schedule of a thread from its history.
+func (r *runner) restore(h *History) error {
+	r.resumed = true
+	r.state = make(State, len(r.g.fields))
+	for i := range r.g.fields {
+		f := &r.g.fields[i]
+		v, err := initialValue(f)
+		if err != nil {
+			return fmt.Errorf("state field %s: default: %w", f.Name, err)
+		}
+		r.state[f.Name] = v
+	}
+	for _, cp := range h.Checkpoints {
+		if cp.Graph != "" && cp.Graph != r.g.Name() {
+			return fmt.Errorf("thread %s belongs to graph %s, not %s", r.thread, cp.Graph, r.g.Name())
+		}
+		for _, w := range cp.Writes {
+			if err := r.replay(cp.Step, w); err != nil {
+				return &CorruptError{Thread: r.thread, Step: cp.Step, Err: err}
+			}
+		}
+		for _, t := range cp.Tasks {
+			r.keep(t)
+		}
+	}
+	last := h.Last()
+	r.step = last.Step
+	r.counters = last.Counters
+	r.next = last.Next
+	for _, t := range r.next {
+		if _, ok := r.g.nodes[t.Node]; !ok {
+			return fmt.Errorf("thread %s waits on node %s, which graph %s no longer has",
+				r.thread, t.Node, r.g.Name())
+		}
+	}
+	r.pending = make(map[string]*TaskResult, len(h.Pending))
+	for _, p := range h.Pending {
+		p.fromStore = true
+		r.pending[p.Task.ID] = p
+	}
+	if h.Status != nil {
+		r.compensated = h.Status.Compensated
+	}
+	return nil
+}
+
+// keep remembers a completed task whose node has a compensation, which
+// a failure of the run will call.
+func (r *runner) keep(t TaskRecord) {
+	if n := r.g.nodes[t.Node]; n != nil && n.comp != nil && t.Error == nil {
+		r.tasks = append(r.tasks, t)
+	}
+}
+
+// replay applies one stored write to the state being rebuilt.
+func (r *runner) replay(step int, w Write) error {
+	f, ok := r.g.Field(w.Field)
+	if !ok {
+		return fmt.Errorf("write to undeclared field %s", w.Field)
+	}
+	if step == 0 {
+		v, err := coerce(f.Type, w.Value)
+		if err != nil {
+			return fmt.Errorf("field %s: %w", w.Field, err)
+		}
+		r.state[w.Field] = v
+		return nil
+	}
+	v, err := coerceUpdate(&f, w.Value)
+	if err != nil {
+		return fmt.Errorf("field %s: %w", w.Field, err)
+	}
+	nv, err := reduce(&f, r.state[w.Field], v)
+	if err != nil {
+		return fmt.Errorf("field %s: %w", w.Field, err)
+	}
+	r.state[w.Field] = nv
+	return nil
+}
+
+// loop runs steps until no task is left, a task fails, a limit is hit or
+// ctx ends.
+func (r *runner) loop(parent context.Context, resumed bool) (*Result, error) {
+	r.started = r.e.o.Clock.Now()
+	ctx := parent
+	if r.limits.Deadline > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(parent, r.limits.Deadline)
+		defer cancel()
+	}
+	r.emit(Event{Kind: RunStarted, Reason: startReason(resumed)})
+
+	if r.pendingStart != nil {
+		cp := r.checkpoint(r.pendingStart.Writes, nil)
+		r.pendingStart = nil
+		if err := r.commit(ctx, cp); err != nil {
+			return r.finishError(parent, err)
+		}
+	}
+	for len(r.next) > 0 {
+		if err := ctx.Err(); err != nil {
+			return r.stop(parent, ctx, err)
+		}
+		if r.limits.MaxSteps > 0 && r.step >= r.limits.MaxSteps {
+			return r.fail(parent, &LimitError{Limit: "max_steps",
+				Value: strconv.Itoa(r.limits.MaxSteps) + " steps completed, more scheduled"}, "")
+		}
+		if err, node := r.runStep(ctx); err != nil {
+			return r.stop(parent, ctx, err, node)
+		}
+	}
+	if err := r.committer.flush(parent); err != nil {
+		return r.finishError(parent, err)
+	}
+	r.status = Succeeded
+	r.emit(Event{Kind: RunFinished, Status: Succeeded, Duration: r.since()})
+	return r.result(), nil
+}
+
+func startReason(resumed bool) string {
+	if resumed {
+		return "resume"
+	}
+	return "start"
+}
+
+// stop ends a run whose step returned err: an interruption when the
+// caller's context ended, a deadline failure when the run's own deadline
+// passed, and a failure otherwise.
+func (r *runner) stop(parent, ctx context.Context, err error, node ...string) (*Result, error) {
+	failed := ""
+	if len(node) > 0 {
+		failed = node[0]
+	}
+	if parent.Err() != nil {
+		_ = r.committer.flush(parent)
+		r.status = Running
+		r.emit(Event{Kind: RunFinished, Status: Running, Error: parent.Err().Error(),
+			Duration: r.since()})
+		return r.result(), fmt.Errorf("run %s interrupted at step %d (resume it with its thread id): %w",
+			r.thread, r.step+1, parent.Err())
+	}
+	if ctx.Err() != nil {
+		err = &LimitError{Limit: "deadline", Value: r.limits.Deadline.String()}
+	}
+	return r.fail(parent, err, failed)
+}
+
+// finishError ends a run whose checkpoint could not be written. The thread
+// stays as its last written checkpoint left it.
+func (r *runner) finishError(ctx context.Context, err error) (*Result, error) {
+	r.status = Running
+	r.emit(Event{Kind: RunFinished, Status: Running, Class: string(policies.Storage),
+		Error: err.Error(), Duration: r.since()})
+	return r.result(), &RunError{Thread: r.thread, Class: string(policies.Storage),
+		Err: fmt.Errorf("write checkpoint: %w", err)}
+}
+
+func (r *runner) since() time.Duration { return r.e.o.Clock.Now().Sub(r.started) }
+
+// runStep runs the tasks in r.next as one step, merges their writes and
+// commits the step. It returns the error that fails the run and the node
+// it failed in.
+func (r *runner) runStep(ctx context.Context) (error, string) {
+	tasks, held := r.deferred(r.next)
+	step := r.step + 1
+	var stepStart time.Time
+	if len(r.listeners) > 0 {
+		stepStart = r.e.o.Clock.Now()
+		nodes := make([]string, len(tasks))
+		for i, t := range tasks {
+			nodes[i] = t.Node
+		}
+		r.emit(Event{Kind: StepStarted, Step: step, Nodes: nodes})
+	}
+
+	var (
+		results []*TaskResult
+		errs    []error
+		one     [1]*TaskResult
+		oneErr  [1]error
+	)
+	if len(tasks) == 1 {
+		results, errs = one[:], oneErr[:]
+		results[0], errs[0] = r.runTask(ctx, step, tasks[0], false)
+	} else {
+		results = make([]*TaskResult, len(tasks))
+		errs = make([]error, len(tasks))
+		r.runParallel(ctx, step, tasks, results, errs)
+	}
+	for pass := 0; pass < 2; pass++ {
+		for i, err := range errs {
+			if err != nil && (pass == 1 || !errors.Is(err, errNotStarted)) {
+				return err, tasks[i].Node
+			}
+		}
+	}
+
+	writes, err := r.merge(results)
+	if err != nil {
+		return err, ""
+	}
+	var next []Task
+	if len(results) == 1 && len(held) == 0 {
+		next = results[0].Next
+	} else {
+		for _, res := range results {
+			next = append(next, res.Next...)
+		}
+		next = append(next, held...)
+	}
+	r.step = step
+	for _, res := range results {
+		r.keep(res.Record)
+	}
+	r.next = r.assignIDs(step+1, next)
+	r.pending = nil
+	if r.e.o.Store != nil {
+		records := make([]TaskRecord, len(results))
+		for i, res := range results {
+			records[i] = res.Record
+		}
+		if err := r.commit(ctx, r.checkpoint(writes, records)); err != nil {
+			return &RunError{Thread: r.thread, Class: string(policies.Storage),
+				Err: fmt.Errorf("write checkpoint: %w", err)}, ""
+		}
+	}
+	if len(r.listeners) > 0 {
+		r.emit(Event{Kind: StepDone, Step: step, Duration: r.e.o.Clock.Now().Sub(stepStart)})
+	}
+	return nil, ""
+}
+
+// deferred splits the scheduled tasks into those that run now and the
+// deferred ones held back while anything else is scheduled.
+func (r *runner) deferred(tasks []Task) (run, held []Task) {
+	if !r.g.hasDefer {
+		return tasks, nil
+	}
+	for _, t := range tasks {
+		if r.g.nodes[t.Node].Defer {
+			held = append(held, t)
+		} else {
+			run = append(run, t)
+		}
+	}
+	if len(run) == 0 || len(held) == 0 {
+		return tasks, nil
+	}
+	for i := range held {
+		held[i].ID = ""
+	}
+	return run, held
+}
+
+// runParallel runs the tasks of one step concurrently, bounded by the
+// engine's limit and each node's map concurrency. A task that fails does
+// not cancel its siblings: work already paid for finishes and is recorded,
+// so a resume does not pay for it again. Tasks not yet started when one
+// fails are not started.
+func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, results []*TaskResult, errs []error) {
+	stop := make(chan struct{})
+	var stopOnce sync.Once
+	limit := make(chan struct{}, min(r.e.o.MaxConcurrency, len(tasks)))
+	bounds := map[string]chan struct{}{}
+	for _, t := range tasks {
+		if b := r.g.nodes[t.Node].bound; b > 0 && bounds[t.Node] == nil {
+			bounds[t.Node] = make(chan struct{}, b)
+		}
+	}
+	acquire := func(sem chan struct{}) bool {
+		select {
+		case sem <- struct{}{}:
+			return true
+		case <-ctx.Done():
+		case <-stop:
+		}
+		return false
+	}
+	var wg sync.WaitGroup
+	for i, t := range tasks {
+		if p, ok := r.pending[t.ID]; ok {
+			results[i] = p
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if b := bounds[t.Node]; b != nil {
+				if !acquire(b) {
+					errs[i] = cmp.Or(ctx.Err(), errNotStarted)
+					return
+				}
+				defer func() { <-b }()
+			}
+			if !acquire(limit) {
+				errs[i] = cmp.Or(ctx.Err(), errNotStarted)
+				return
+			}
+			defer func() { <-limit }()
+			results[i], errs[i] = r.runTask(ctx, step, t, true)
+			if errs[i] != nil {
+				stopOnce.Do(func() { close(stop) })
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// vmPool holds expression machines for reuse across evaluations.
+var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
+
+// errNotStarted marks a task left unstarted because a sibling failed.
+var errNotStarted = errors.New("not started: another task of the step failed")
+
+// runTask runs one task under its node's policy. A failure that a fallback
+// route catches becomes a result that schedules the route's target. With
+// record set, the result is stored at once so that a resume keeps it.
+func (r *runner) runTask(ctx context.Context, step int, t Task, record bool) (*TaskResult, error) {
+	n := r.g.nodes[t.Node]
+	pol := r.policies[t.Node]
+	r.mu.Lock()
+	counters := r.counters
+	r.mu.Unlock()
+	in := Input{
+		Graph: r.g.Name(), Thread: r.thread, Run: r.run,
+		Node: t.Node, Task: t.ID, Step: step,
+		State: r.state, With: n.With, Item: t.Item, Index: t.Index, Error: t.Error,
+		Counters: counters,
+	}
+	res := &TaskResult{Task: t}
+	started := r.e.o.Clock.Now()
+	var hooks policies.Hooks
+	if len(r.listeners) > 0 {
+		hooks = r.hooks(step, t)
+	}
+	solo := !record
+	attempts, err := pol.Execute(ctx, hooks, func(actx context.Context, attempt int) error {
+		in.Attempt = attempt
+		upd, err := n.fn(actx, in)
+		if err != nil {
+			return err
+		}
+		writes, err := r.check(t.Node, upd)
+		if err != nil {
+			return err
+		}
+		var next []Task
+		if solo {
+			next, err = r.routeInPlace(n, writes)
+			res.applied = err == nil
+		} else {
+			next, err = r.route(n, writes)
+		}
+		if err != nil {
+			return err
+		}
+		res.Writes, res.Next = writes, next
+		return nil
+	})
+	res.Record = TaskRecord{ID: t.ID, Node: t.Node, Attempts: attempts, Started: started,
+		Duration: r.e.o.Clock.Now().Sub(started)}
+	r.mu.Lock()
+	r.counters.Attempts += attempts
+	if attempts > 1 {
+		r.counters.Retries += attempts - 1
+	}
+	r.mu.Unlock()
+
+	if err == nil {
+		r.emit(Event{Kind: NodeSucceeded, Step: step, Node: t.Node, Task: t.ID,
+			Attempt: attempts, Duration: res.Record.Duration})
+		return res, r.record(ctx, step, res, record)
+	}
+	if ctx.Err() != nil {
+		return nil, err
+	}
+	var perr *policies.Error
+	if errors.As(err, &perr) && perr.Node == "" {
+		perr.Node = t.Node
+	}
+	class := failureClass(err)
+	rec := &ErrorRecord{Class: class, Message: err.Error(), Node: t.Node, Attempts: attempts}
+	r.emit(Event{Kind: NodeFailed, Step: step, Node: t.Node, Task: t.ID, Attempt: attempts,
+		Class: class, Error: rec.Message, Duration: res.Record.Duration})
+	r.mu.Lock()
+	r.counters.Errors++
+	handled := r.counters.Fallbacks
+	r.mu.Unlock()
+
+	var routes []policies.Route
+	if n.policy != nil {
+		routes = n.policy.Fallback
+	}
+	route, ok := policies.MatchRoute(routes, policies.Class(class))
+	if !ok {
+		return nil, &RunError{Thread: r.thread, Class: class, Node: t.Node, Err: err}
+	}
+	if r.limits.MaxErrors > 0 && handled >= r.limits.MaxErrors {
+		return nil, &RunError{Thread: r.thread, Class: "limit", Node: t.Node,
+			Err: fmt.Errorf("%w after: %v", &LimitError{Limit: "max_errors",
+				Value: strconv.Itoa(r.limits.MaxErrors) + " failures handled"}, err)}
+	}
+	r.mu.Lock()
+	r.counters.Fallbacks++
+	r.mu.Unlock()
+	r.emit(Event{Kind: FallbackTaken, Step: step, Node: t.Node, Task: t.ID,
+		Class: class, Error: rec.Message, Target: route.To})
+	res.Writes = []Write{{Field: LastError, Value: rec.asMap()}}
+	res.Next = []Task{{Node: route.To, Error: rec, Item: t.Item, Index: t.Index, HasItem: t.HasItem}}
+	res.Record.Error = rec
+	res.Record.Fallback = route.To
+	return res, r.record(ctx, step, res, record)
+}
+
+// record stores a task result inside an unfinished step.
+func (r *runner) record(ctx context.Context, step int, res *TaskResult, record bool) error {
+	if !record || r.e.o.Store == nil {
+		return nil
+	}
+	err := r.committer.do(ctx, func(ctx context.Context) error {
+		return r.e.o.Store.PutTask(ctx, r.thread, step, res)
+	})
+	if err != nil {
+		return &RunError{Thread: r.thread, Class: string(policies.Storage), Node: res.Task.Node,
+			Err: fmt.Errorf("record task %s: %w", res.Task.ID, err)}
+	}
+	return nil
+}
+
+func (e *ErrorRecord) asMap() map[string]any {
+	return map[string]any{"class": e.Class, "message": e.Message, "node": e.Node,
+		"attempts": float64(e.Attempts)}
+}
+
+// hooks returns the policy hooks that turn retries and breaker changes
+// into events and counters.
+func (r *runner) hooks(step int, t Task) policies.Hooks {
+	return policies.Hooks{
+		OnRetry: func(ri policies.RetryInfo) {
+			r.emit(Event{Kind: RetryScheduled, Step: step, Node: t.Node, Task: t.ID,
+				Attempt: ri.Attempt, Class: string(ri.Class), Error: retryText(ri.Err),
+				Delay: ri.Delay, Reason: ri.Reason})
+		},
+		OnBreaker: func(c policies.BreakerChange) {
+			r.emit(Event{Kind: BreakerChanged, Step: step, Node: t.Node, Task: t.ID,
+				Breaker: c.Name, From: c.From, To: c.To})
+		},
+		OnAttempt: func(attempt int) {
+			r.emit(Event{Kind: NodeStarted, Step: step, Node: t.Node, Task: t.ID, Attempt: attempt})
+		},
+	}
+}
+
+func retryText(err *policies.Error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// check coerces a node's update to the declared field types.
+func (r *runner) check(node string, upd Update) ([]Write, error) {
+	if len(upd) == 0 {
+		return nil, nil
+	}
+	writes := make([]Write, 0, len(upd))
+	for k, v := range upd {
+		i, ok := r.g.index[k]
+		if !ok || k == LastError {
+			return nil, &UpdateError{Node: node, Field: k,
+				Msg: "the graph declares no such state field (declared: " +
+					strings.Join(r.fieldNames(), ", ") + ")"}
+		}
+		f := &r.g.fields[i]
+		cv, err := coerceUpdate(f, v)
+		if err != nil {
+			return nil, &UpdateError{Node: node, Field: k, Msg: err.Error()}
+		}
+		writes = append(writes, Write{Field: k, Value: cv})
+	}
+	if len(writes) > 1 {
+		slices.SortFunc(writes, func(a, b Write) int {
+			return r.g.index[a.Field] - r.g.index[b.Field]
+		})
+	}
+	return writes, nil
+}
+
+// route picks the tasks that follow node n, reading the state as it will
+// be once n's own writes are applied.
+func (r *runner) route(n *node, writes []Write) ([]Task, error) {
+	needsState := false
+	for _, e := range n.out {
+		if e.Switch != nil || e.Map != nil {
+			needsState = true
+		}
+	}
+	env := r.state
+	if needsState && len(writes) > 0 {
+		env = make(State, len(r.state))
+		for k, v := range r.state {
+			env[k] = v
+		}
+		for _, w := range writes {
+			f := &r.g.fields[r.g.index[w.Field]]
+			cur := env[w.Field]
+			if l, ok := cur.([]any); ok {
+				cur = slices.Clip(l)
+			}
+			v, err := reduce(f, cur, w.Value)
+			if err != nil {
+				return nil, err
+			}
+			env[w.Field] = v
+		}
+	}
+	return r.routeEdges(n.out, n.Name, env)
+}
+
+// routeInPlace is route for a step with a single task: it applies the
+// writes to the state itself, so no copy is made, and takes them back when
+// routing fails.
+func (r *runner) routeInPlace(n *node, writes []Write) ([]Task, error) {
+	var saved [4]any
+	old := saved[:0]
+	for _, w := range writes {
+		f := &r.g.fields[r.g.index[w.Field]]
+		cur := r.state[w.Field]
+		old = append(old, cur)
+		v, err := reduce(f, cur, w.Value)
+		if err != nil {
+			r.undo(writes[:len(old)-1], old)
+			return nil, err
+		}
+		r.state[w.Field] = v
+	}
+	next, err := r.routeEdges(n.out, n.Name, r.state)
+	if err != nil {
+		r.undo(writes, old)
+		return nil, err
+	}
+	return next, nil
+}
+
+// undo puts back the values writes replaced, newest first.
+func (r *runner) undo(writes []Write, old []any) {
+	for i := len(writes) - 1; i >= 0; i-- {
+		r.state[writes[i].Field] = old[i]
+	}
+}
+
+// routeEdges evaluates the edges leaving from against env.
+func (r *runner) routeEdges(edges []*edge, from string, env State) ([]Task, error) {
+	var next []Task
+	for _, e := range edges {
+		switch {
+		case e.Map != nil:
+			items, _ := env[e.Map.Over].([]any)
+			for i, item := range items {
+				next = append(next, Task{Node: e.Map.To, Index: i, Item: item, HasItem: true})
+			}
+		case len(e.Switch) > 0:
+			to, err := r.pick(e, from, env)
+			if err != nil {
+				return nil, err
+			}
+			if to != End {
+				next = append(next, Task{Node: to})
+			}
+		default:
+			for _, to := range e.To {
+				if to != End {
+					next = append(next, Task{Node: to})
+				}
+			}
+		}
+	}
+	return next, nil
+}
+
+// pick returns the target of the first matching case of a switch edge.
+func (r *runner) pick(e *edge, from string, env State) (string, error) {
+	for i, c := range e.Switch {
+		prog := e.cases[i]
+		if prog == nil {
+			return c.To, nil
+		}
+		v := vmPool.Get().(*vm.VM)
+		out, err := v.Run(prog, map[string]any(env))
+		vmPool.Put(v)
+		if err != nil {
+			return "", &RouteError{Node: from, Pos: c.Pos,
+				Msg: fmt.Sprintf("evaluate %q: %v", c.When, err)}
+		}
+		if b, _ := out.(bool); b {
+			return c.To, nil
+		}
+	}
+	return "", &RouteError{Node: from, Pos: e.Pos,
+		Msg: "no case matched and the switch has no default (add a case without `when`)"}
+}
+
+// merge applies the step's writes to the state through the reducers, in
+// task order. Two tasks writing one replace field is a conflict, checked
+// before anything is applied.
+func (r *runner) merge(results []*TaskResult) ([]Write, error) {
+	if len(results) > 1 {
+		owner := map[string]string{}
+		for _, res := range results {
+			seen := map[string]bool{}
+			for _, w := range res.Writes {
+				f := &r.g.fields[r.g.index[w.Field]]
+				if f.Reducer != Replace || w.Field == LastError || seen[w.Field] {
+					continue
+				}
+				seen[w.Field] = true
+				if prev, dup := owner[w.Field]; dup {
+					return nil, &ConflictError{Field: w.Field, Tasks: [2]string{prev, res.Task.ID}}
+				}
+				owner[w.Field] = res.Task.ID
+			}
+		}
+	}
+	var all []Write
+	for _, res := range results {
+		for _, w := range res.Writes {
+			i, ok := r.g.index[w.Field]
+			if !ok {
+				return nil, &UpdateError{Node: res.Task.Node, Field: w.Field,
+					Msg: "the graph declares no such state field"}
+			}
+			if res.applied {
+				continue
+			}
+			f := &r.g.fields[i]
+			v := w.Value
+			if res.fromStore {
+				var err error
+				if v, err = coerceUpdate(f, v); err != nil {
+					return nil, &CorruptError{Thread: r.thread, Step: r.step + 1, Err: err}
+				}
+			}
+			nv, err := reduce(f, r.state[w.Field], v)
+			if err != nil {
+				return nil, err
+			}
+			r.state[w.Field] = nv
+		}
+		if len(results) == 1 {
+			return res.Writes, nil
+		}
+		all = append(all, res.Writes...)
+	}
+	return all, nil
+}
+
+// assignIDs gives the tasks of a step their ids. Plain tasks of one node
+// run once per step; map and fallback tasks each run.
+func (r *runner) assignIDs(step int, tasks []Task) []Task {
+	if len(tasks) == 0 {
+		return nil
+	}
+	prefix := strconv.Itoa(step) + ":"
+	if len(tasks) == 1 {
+		t := tasks[0]
+		t.ID = prefix + t.Node
+		if t.HasItem {
+			t.ID += ":" + strconv.Itoa(t.Index)
+		}
+		return []Task{t}
+	}
+	out := make([]Task, 0, len(tasks))
+	plain := map[string]bool{}
+	used := map[string]int{}
+	for _, t := range tasks {
+		if !t.HasItem && t.Error == nil {
+			if plain[t.Node] {
+				continue
+			}
+			plain[t.Node] = true
+		}
+		id := prefix + t.Node
+		if t.HasItem {
+			id += ":" + strconv.Itoa(t.Index)
+		}
+		if n := used[id]; n > 0 {
+			used[id] = n + 1
+			id += "#" + strconv.Itoa(n+1)
+		} else {
+			used[id] = 1
+		}
+		t.ID = id
+		out = append(out, t)
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+package graph
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/graphrun/graphrun/policies"
+)
+
+// Graph is a compiled graph, ready to run: every name resolved, every
+// expression compiled. It is immutable and safe for concurrent use by any
+// number of runs.
+type Graph struct {
+	spec   *Spec
+	digest string
+	source string // the file the graph was loaded from
+	fields []Field
+	index  map[string]int // field name to position in fields
+	nodes  map[string]*node
+	order  []string // node names in declaration order
+	start  []*edge
+	// hasDefer says whether any node is deferred.
+	hasDefer bool
+}
+
+// node is a compiled node.
+type node struct {
+	Node
+	fn     Func
+	comp   Func
+	policy *policies.Spec
+	out    []*edge
+	// bound is the smallest concurrency of the map edges that target this
+	// node, or 0.
+	bound int
+}
+
+// edge is a compiled edge.
+type edge struct {
+	Edge
+	cases []*vm.Program // one per switch case; nil for a default
+}
+
+// Spec returns the specification the graph was compiled from. It must not
+// be modified.
+func (g *Graph) Spec() *Spec { return g.spec }
+
+// Name returns the graph's name.
+func (g *Graph) Name() string { return g.spec.Name }
+
+// Digest returns a hash of the graph file, or of the spec when the graph
+// was built in Go.
+func (g *Graph) Digest() string { return g.digest }
+
+// Source returns the path the graph was loaded from, or "" when it was
+// compiled from a spec built in Go.
+func (g *Graph) Source() string { return g.source }
+
+// Fields returns the declared state fields, the built-in [LastError] last.
+func (g *Graph) Fields() []Field { return g.fields }
+
+// Field returns the declared field called name.
+func (g *Graph) Field(name string) (Field, bool) {
+	i, ok := g.index[name]
+	if !ok {
+		return Field{}, false
+	}
+	return g.fields[i], true
+}
+
+// Load reads, checks and compiles the graph file at path, resolving
+// function names in reg.
+func Load(path string, reg *Registry) (*Graph, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read graph: %w", err)
+	}
+	return LoadData(data, path, reg)
+}
+
+// LoadData checks and compiles a graph file's contents; file names it in
+// messages and is recorded as the graph's source.
+func LoadData(data []byte, file string, reg *Registry) (*Graph, error) {
+	spec, err := Parse(data, file)
+	if err != nil {
+		return nil, err
+	}
+	g, err := Compile(spec, reg)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	g.digest = hex.EncodeToString(sum[:8])
+	g.source = file
+	return g, nil
+}
+
+// Compile checks s with [Validate] and compiles it. It returns a
+// [*LoadError] listing every problem when s is not valid.
+func Compile(s *Spec, reg *Registry) (*Graph, error) {
+	if reg == nil {
+		reg = NewRegistry()
+	}
+	if problems := Validate(s, reg); len(problems) > 0 {
+		return nil, &LoadError{File: s.File, Problems: problems}
+	}
+	g := &Graph{
+		spec:  s,
+		index: map[string]int{},
+		nodes: map[string]*node{},
+	}
+	g.fields = append(g.fields, s.State...)
+	g.fields = append(g.fields, Field{Name: LastError, Type: Map, Reducer: Replace,
+		Doc: "the failure the last fallback route caught"})
+	for i := range g.fields {
+		if g.fields[i].Reducer == "" {
+			g.fields[i].Reducer = Replace
+		}
+		g.index[g.fields[i].Name] = i
+	}
+	for _, n := range s.Nodes {
+		cn := &node{Node: n}
+		cn.fn, _ = reg.Lookup(n.Run)
+		if n.Compensate != "" {
+			cn.comp, _ = reg.Lookup(n.Compensate)
+		}
+		if n.Policy != "" {
+			p := s.Policies[n.Policy]
+			cn.policy = &p
+		}
+		g.nodes[n.Name] = cn
+		g.hasDefer = g.hasDefer || n.Defer
+		g.order = append(g.order, n.Name)
+	}
+	for _, e := range s.Edges {
+		ce := &edge{Edge: e}
+		for _, c := range e.Switch {
+			var prog *vm.Program
+			if c.When != "" {
+				var err error
+				if prog, err = compileExpr(c.When, g.fields[:len(g.fields)-1]); err != nil {
+					return nil, &LoadError{File: s.File, Problems: []Problem{{
+						Pos: c.Pos, Path: "when", Msg: err.Error()}}}
+				}
+			}
+			ce.cases = append(ce.cases, prog)
+		}
+		if e.Map != nil {
+			t := g.nodes[e.Map.To]
+			if c := e.Map.Concurrency; c > 0 && (t.bound == 0 || c < t.bound) {
+				t.bound = c
+			}
+		}
+		if e.From == Start {
+			g.start = append(g.start, ce)
+		} else {
+			g.nodes[e.From].out = append(g.nodes[e.From].out, ce)
+		}
+	}
+	g.digest = specDigest(s)
+	return g, nil
+}
+
+// specDigest hashes what matters of a spec built in Go.
+func specDigest(s *Spec) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%v|%v|%v", s.Name, s.State, s.Nodes, s.Edges)
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}

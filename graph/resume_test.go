@@ -1,0 +1,293 @@
+package graph_test
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint/memory"
+	"github.com/graphrun/graphrun/policies"
+)
+
+// once returns a function that fails with err the first time it runs and
+// succeeds with upd afterwards.
+func once(c *calls, err error, upd graph.Update) graph.Func {
+	var n atomic.Int32
+	return func(_ context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		if n.Add(1) == 1 {
+			return nil, err
+		}
+		return upd, nil
+	}
+}
+
+func counted(c *calls, upd graph.Update) graph.Func {
+	return func(_ context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		return upd, nil
+	}
+}
+
+func TestResumeAfterInterruptMatchesUninterruptedRun(t *testing.T) {
+	build := func(c *calls, cancelAt int32, cancel context.CancelFunc) *graph.Graph {
+		reg := graph.NewRegistry()
+		var n atomic.Int32
+		reg.Register("inc", "", func(ctx context.Context, in graph.Input) (graph.Update, error) {
+			c.add(in.Node)
+			if n.Add(1) == cancelAt {
+				cancel()
+				return nil, ctx.Err()
+			}
+			return graph.Update{"n": 1, "log": []any{in.Task}}, nil
+		})
+		return mustGraph(t, reg, `
+name: resumable
+state:
+  n: {type: int, reducer: add}
+  log: {type: list, reducer: append}
+nodes: {inc: {run: inc}}
+edges:
+  - {from: START, to: inc}
+  - from: inc
+    switch: [{when: "n < 20", to: inc}, {to: END}]
+`)
+	}
+	var plain calls
+	want, err := graph.NewEngine(graph.Options{}).Run(context.Background(),
+		build(&plain, -1, func() {}), graph.RunOptions{})
+	require.NoError(t, err)
+
+	store := memory.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	var c calls
+	g := build(&c, 8, cancel)
+	e := graph.NewEngine(graph.Options{Store: store})
+	res, err := e.Run(ctx, g, graph.RunOptions{Thread: "t1"})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, graph.Running, res.Status)
+	assert.Equal(t, 7, res.Steps)
+
+	got, err := e.Resume(context.Background(), g, "t1", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, want.State, got.State)
+	assert.Equal(t, 21, c.get("inc"), "only the node in flight ran twice")
+	assert.True(t, got.Resumed)
+
+	again, err := e.Resume(context.Background(), g, "t1", graph.RunOptions{})
+	require.NoError(t, err, "resuming a finished thread returns its result")
+	assert.Equal(t, want.State, again.State)
+	assert.Equal(t, 21, c.get("inc"))
+
+	_, err = e.Run(context.Background(), g, graph.RunOptions{Thread: "t1"})
+	require.ErrorIs(t, err, graph.ErrThreadExists)
+}
+
+func TestResumeKeepsFinishedParallelSibling(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	reg.Register("a", "", counted(&c, graph.Update{"out": []any{"a"}}))
+	reg.Register("b", "", once(&c, policies.Errorf(policies.ServerError, "down"), graph.Update{"out": []any{"b"}}))
+	g := mustGraph(t, reg, `
+name: siblings
+state: {out: {type: list, reducer: append}}
+nodes: {a: {run: a}, b: {run: b}}
+edges:
+  - {from: START, to: [a, b]}
+  - {from: a, to: END}
+  - {from: b, to: END}
+`)
+	e := graph.NewEngine(graph.Options{Store: memory.New()})
+	res, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "s"})
+	require.Error(t, err)
+	assert.Equal(t, graph.Failed, res.Status)
+
+	res, err = e.Resume(context.Background(), g, "s", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []any{"a", "b"}, res.State["out"], "writes merge in schedule order")
+	assert.Equal(t, 1, c.get("a"), "the sibling that finished keeps its result")
+	assert.Equal(t, 2, c.get("b"), "the failed task runs again")
+}
+
+func TestResumeDoesNotRerunCompletedFallback(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	reg.Register("x", "", counted(&c, nil))
+	reg.Register("flaky", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		return nil, policies.Errorf(policies.Quota, "no credit")
+	})
+	reg.Register("rescue", "", counted(&c, graph.Update{"out": []any{"rescued"}}))
+	reg.Register("y", "", once(&c, policies.Errorf(policies.Auth, "bad key"), graph.Update{"out": []any{"y"}}))
+	g := mustGraph(t, reg, `
+name: fallbackresume
+state: {out: {type: list, reducer: append}}
+policies:
+  p: {fallback: [{on: [quota], to: rescue}]}
+nodes:
+  x: {run: x}
+  flaky: {run: flaky, policy: p}
+  y: {run: y}
+  rescue: {run: rescue}
+edges:
+  - {from: START, to: x}
+  - {from: x, to: [flaky, y]}
+  - {from: flaky, to: END}
+  - {from: y, to: END}
+  - {from: rescue, to: END}
+`)
+	e := graph.NewEngine(graph.Options{Store: memory.New()})
+	_, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "f"})
+	var re *graph.RunError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "auth", re.Class)
+
+	res, err := e.Resume(context.Background(), g, "f", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.get("flaky"), "the failure handled by a fallback is not met again")
+	assert.Equal(t, 1, c.get("rescue"))
+	assert.Equal(t, 1, c.get("x"))
+	assert.Equal(t, 2, c.get("y"))
+	assert.ElementsMatch(t, []any{"y", "rescued"}, res.State["out"])
+	assert.Equal(t, "quota", res.State["last_error"].(map[string]any)["class"])
+}
+
+func TestNodeThatWroteAndFailedRoutingRerunsAndRoutesOnce(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	var n atomic.Int32
+	reg.Register("write", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		return graph.Update{"n": 1, "mode": map[int32]string{1: "broken"}[n.Add(1)]}, nil
+	})
+	reg.Register("next", "", counted(&c, graph.Update{"n": 10}))
+	g := mustGraph(t, reg, `
+name: routefail
+state:
+  n: {type: int, reducer: add}
+  mode: string
+nodes: {write: {run: write}, next: {run: next}}
+edges:
+  - {from: START, to: write}
+  - from: write
+    switch: [{when: "mode != 'broken'", to: next}]
+  - {from: next, to: END}
+`)
+	e := graph.NewEngine(graph.Options{Store: memory.New()})
+	res, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "r"})
+	var rerr *graph.RouteError
+	require.ErrorAs(t, err, &rerr)
+	assert.Equal(t, 0, res.State["n"], "the failed attempt left nothing behind")
+
+	res, err = e.Resume(context.Background(), g, "r", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 11, res.State["n"], "written once, routed once")
+	assert.Equal(t, 2, c.get("write"))
+	assert.Equal(t, 1, c.get("next"))
+}
+
+func TestCompensationNeverRunsTwice(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	reg.Register("book", "", counted(&c, nil))
+	reg.Register("unbook", "", func(context.Context, graph.Input) (graph.Update, error) {
+		c.add("unbook")
+		return nil, nil
+	})
+	reg.Register("pay", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		return nil, policies.Errorf(policies.Quota, "declined")
+	})
+	g := mustGraph(t, reg, `
+name: sagaresume
+state: {}
+nodes:
+  book: {run: book, compensate: unbook}
+  pay: {run: pay}
+edges:
+  - {from: START, to: book}
+  - {from: book, to: pay}
+  - {from: pay, to: END}
+`)
+	store := memory.New()
+	e := graph.NewEngine(graph.Options{Store: store})
+	_, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "c"})
+	require.Error(t, err)
+	assert.Equal(t, 1, c.get("unbook"))
+
+	h, err := store.Load(context.Background(), "c")
+	require.NoError(t, err)
+	require.NotNil(t, h.Status)
+	assert.Equal(t, graph.Failed, h.Status.Status)
+	assert.Equal(t, []string{"1:book"}, h.Status.Compensated)
+
+	res, err := e.Resume(context.Background(), g, "c", graph.RunOptions{})
+	require.Error(t, err)
+	assert.Equal(t, 2, c.get("pay"))
+	assert.Equal(t, 1, c.get("unbook"), "a completed compensation never runs twice")
+	assert.Equal(t, []string{"1:book"}, res.Compensated)
+}
+
+func TestCorruptCheckpointFailsLoudly(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1))
+	g := mustGraph(t, reg, loopGraph)
+	store := memory.New()
+	ctx := context.Background()
+	require.NoError(t, store.Commit(ctx, &graph.Checkpoint{Thread: "bad", Graph: "loop", Step: 0,
+		Status: graph.Running, Writes: []graph.Write{{Field: "n", Value: "seven"}},
+		Next: []graph.Task{{ID: "1:inc", Node: "inc"}}, Time: time.Now()}))
+	_, err := graph.NewEngine(graph.Options{Store: store}).Resume(ctx, g, "bad", graph.RunOptions{})
+	var ce *graph.CorruptError
+	require.True(t, errors.As(err, &ce), "got %v", err)
+	assert.Equal(t, 0, ce.Step)
+}
+
+func TestDeferredNodeWaitsForUnevenBranches(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	reg.Register("fan", "", set("items", []any{1, 2, 3}))
+	reg.Register("work", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		if in.Item == 2.0 {
+			return nil, policies.Errorf(policies.ServerError, "down")
+		}
+		return graph.Update{"out": []any{in.Item}}, nil
+	})
+	reg.Register("slow", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"out": []any{"slow"}}, nil
+	})
+	reg.Register("join", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		return graph.Update{"joined": len(in.State["out"].([]any))}, nil
+	})
+	g := mustGraph(t, reg, `
+name: deferred
+state:
+  items: list
+  out: {type: list, reducer: append}
+  joined: int
+policies:
+  p: {fallback: [{on: [any], to: slow}]}
+nodes:
+  fan: {run: fan}
+  work: {run: work, policy: p}
+  slow: {run: slow}
+  join: {run: join, defer: true}
+edges:
+  - {from: START, to: fan}
+  - {from: fan, map: {over: items, to: work}}
+  - {from: work, to: join}
+  - {from: slow, to: join}
+  - {from: join, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 1, c.get("join"), "the join runs once, after the fallback branch")
+	assert.Equal(t, 3, res.State["joined"])
+}

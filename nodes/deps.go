@@ -1,0 +1,143 @@
+package nodes
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/graphrun/graphrun/nodes/llm"
+	"github.com/graphrun/graphrun/nodes/quiz"
+)
+
+// The environment variables [DepsFromEnv] reads.
+const (
+	EnvAPIKey      = "OPENAI_API_KEY"
+	EnvBaseURL     = "OPENAI_BASE_URL"
+	EnvModel       = "GRAPHRUN_MODEL"
+	EnvBackupURL   = "GRAPHRUN_BACKUP_BASE_URL"
+	EnvBackupModel = "GRAPHRUN_BACKUP_MODEL"
+	EnvTimeout     = "GRAPHRUN_LLM_TIMEOUT"
+	EnvOutput      = "GRAPHRUN_LLM_OUTPUT"
+)
+
+// DefaultModel is the model asked for when a key or base URL is set and
+// GRAPHRUN_MODEL is not.
+const DefaultModel = "gpt-4o-mini"
+
+// Deps are what the node functions need from outside the graph: the model
+// clients and the quiz store. A nil client means that model is not
+// configured. Deps is safe for concurrent use.
+type Deps struct {
+	// Primary and Backup are the model clients; nil means not configured.
+	Primary, Backup *llm.Client
+	// DB is the SQLite file of the quiz store, opened on first use.
+	DB string
+	// Notice receives one-line notices for the person running graphrun,
+	// such as the offline fallback when no model is configured; nil
+	// discards them.
+	Notice io.Writer
+	// Now returns the time; nil means time.Now.
+	Now func() time.Time
+
+	once    sync.Once
+	quiz    *quiz.Store
+	quizErr error
+	usage   usageLedger
+}
+
+// DepsFromEnv configures the models from the environment: OPENAI_API_KEY,
+// OPENAI_BASE_URL and GRAPHRUN_MODEL for the primary model,
+// GRAPHRUN_BACKUP_MODEL (and GRAPHRUN_BACKUP_BASE_URL) for the backup.
+// With neither a key nor a base URL, no model is configured and the MCQ
+// graph uses its offline generator.
+func DepsFromEnv(db string, notice io.Writer) (*Deps, error) {
+	d := &Deps{DB: db, Notice: notice}
+	key, base := os.Getenv(EnvAPIKey), os.Getenv(EnvBaseURL)
+	var timeout time.Duration
+	if s := os.Getenv(EnvTimeout); s != "" {
+		var err error
+		if timeout, err = time.ParseDuration(s); err != nil {
+			return nil, fmt.Errorf("%s=%q: not a duration such as 60s", EnvTimeout, s)
+		}
+	}
+	output := llm.OutputMode(os.Getenv(EnvOutput))
+	if key != "" || base != "" {
+		c, err := llm.New(llm.Config{Provider: "primary", BaseURL: base, APIKey: key,
+			Model: cmp.Or(os.Getenv(EnvModel), DefaultModel), Timeout: timeout, Output: output})
+		if err != nil {
+			return nil, fmt.Errorf("primary model: %w", err)
+		}
+		d.Primary = c
+	}
+	if m := os.Getenv(EnvBackupModel); m != "" {
+		c, err := llm.New(llm.Config{Provider: "backup", BaseURL: cmp.Or(os.Getenv(EnvBackupURL), base),
+			APIKey: key, Model: m, Timeout: timeout, Output: output})
+		if err != nil {
+			return nil, fmt.Errorf("backup model: %w", err)
+		}
+		d.Backup = c
+	}
+	return d, nil
+}
+
+// Quiz returns the quiz store, opening it on first use.
+func (d *Deps) Quiz() (*quiz.Store, error) {
+	d.once.Do(func() {
+		if d.DB == "" {
+			d.quizErr = fmt.Errorf("no quiz store configured")
+			return
+		}
+		d.quiz, d.quizErr = quiz.Open(d.DB)
+	})
+	return d.quiz, d.quizErr
+}
+
+// Close closes the quiz store if it was opened.
+func (d *Deps) Close() error {
+	if d.quiz != nil {
+		return d.quiz.Close()
+	}
+	return nil
+}
+
+func (d *Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+func (d *Deps) notice(format string, args ...any) {
+	if d.Notice != nil {
+		fmt.Fprintf(d.Notice, format+"\n", args...)
+	}
+}
+
+// usageLedger keeps the tokens spent on answers that a failed attempt
+// discarded: a failed node writes nothing to the state, so they are kept
+// here, per thread, for the report.
+type usageLedger struct {
+	mu     sync.Mutex
+	wasted map[string]int
+}
+
+func (u *usageLedger) waste(thread string, tokens int) {
+	if tokens == 0 {
+		return
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.wasted == nil {
+		u.wasted = map[string]int{}
+	}
+	u.wasted[thread] += tokens
+}
+
+func (u *usageLedger) wastedBy(thread string) int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.wasted[thread]
+}
