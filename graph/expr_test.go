@@ -67,7 +67,8 @@ func TestCompileExprRejectsBadConditions(t *testing.T) {
 		{"a non-bool result is refused", "target",
 			ExprError{Msg: "expected bool, but got int"}},
 		{"mismatched types are refused", "title + 1 > 0",
-			ExprError{Line: 1, Column: 7, Msg: "invalid operation: + (mismatched types string and int)"}},
+			ExprError{Line: 1, Column: 7,
+				Msg: "invalid operation: + (mismatched types string and int)"}},
 		{"an unfinished expression is a syntax error", "target >",
 			ExprError{Line: 1, Column: 8, Msg: "unexpected token EOF"}},
 		{"a misspelled key of last_error is unknown", "last_error.clas == 'x'",
@@ -93,4 +94,26 @@ func TestExprErrorNamesItsPosition(t *testing.T) {
 	t.Run("an unlocated error is just the message", func(t *testing.T) {
 		assert.Equal(t, "m", (&ExprError{Msg: "m"}).Error())
 	})
+}
+
+func TestCompileExprAcceptsTheReferenceExamples(t *testing.T) {
+	fields := []Field{
+		{Name: "questions", Type: List}, {Name: "target", Type: Int},
+		{Name: "attempts", Type: Int}, {Name: "done", Type: Bool},
+		{Name: "title", Type: String}, {Name: "ratio", Type: Float},
+		{Name: "meta", Type: Map},
+	}
+	for _, src := range []string{
+		"len(questions) >= target",
+		"attempts < 3 && !done",
+		`title startsWith "Draft" or ratio > 0.5`,
+		`last_error.class == "timeout"`,
+		`meta.lang in ["en", "fr"]`,
+		"all(questions, {len(.options) == 4})",
+	} {
+		t.Run(src+" compiles", func(t *testing.T) {
+			_, err := compileExpr(src, fields)
+			assert.NoError(t, err)
+		})
+	}
 }

@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"cmp"
 	"crypto/sha256"
+	"errors"
+	"slices"
 	"encoding/hex"
 	"fmt"
 	"os"
@@ -87,6 +90,15 @@ func Load(path string, reg *Registry) (*Graph, error) {
 func LoadData(data []byte, file string, reg *Registry) (*Graph, error) {
 	spec, err := Parse(data, file)
 	if err != nil {
+		var le *LoadError
+		if spec != nil && errors.As(err, &le) {
+			// Report what the structure check found and every problem of
+			// meaning at once.
+			le.Problems = append(le.Problems, Validate(spec, reg)...)
+			slices.SortStableFunc(le.Problems, func(a, b Problem) int {
+				return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+			})
+		}
 		return nil, err
 	}
 	g, err := Compile(spec, reg)

@@ -9,7 +9,9 @@ import (
 
 // The keys each mapping of a graph file accepts, in documentation order.
 var (
-	loadTopKeys    = []string{"name", "doc", "output", "limits", "state", "breakers", "policies", "nodes", "edges"}
+	loadTopKeys = []string{
+		"name", "doc", "output", "limits", "state", "breakers", "policies", "nodes", "edges",
+	}
 	loadLimitKeys  = []string{"max_steps", "deadline", "max_errors"}
 	loadFieldKeys  = []string{"type", "default", "reducer", "doc"}
 	loadNodeKeys   = []string{"run", "with", "policy", "compensate", "defer", "doc"}

@@ -233,7 +233,8 @@ func TestParseSpecialValues(t *testing.T) {
 		},
 		{
 			name: "a block condition points at its first line of text",
-			yaml: "name: a\nedges:\n  - from: x\n    switch:\n      - when: |\n          ok\n        to: END\n",
+			yaml: "name: a\nedges:\n  - from: x\n    switch:\n" +
+				"      - when: |\n          ok\n        to: END\n",
 			test: func(t *testing.T, s *Spec) {
 				assert.Equal(t, Pos{File: "t.yaml", Line: 6, Column: 11},
 					s.Pos["edges[0].switch[0].when"])
@@ -260,7 +261,8 @@ func TestParseSpecialValues(t *testing.T) {
 
 func TestParseKeepsWhatItCouldDecode(t *testing.T) {
 	t.Run("a bad value still yields the rest of the spec", func(t *testing.T) {
-		s, err := Parse([]byte("name: a\nlimits: {max_steps: lots}\nnodes: {x: {run: f}}\n"), "t.yaml")
+		data := []byte("name: a\nlimits: {max_steps: lots}\nnodes: {x: {run: f}}\n")
+		s, err := Parse(data, "t.yaml")
 		var le *LoadError
 		require.ErrorAs(t, err, &le)
 		require.NotNil(t, s)

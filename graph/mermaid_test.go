@@ -68,8 +68,10 @@ func TestMermaidEscapesAndNamesSafely(t *testing.T) {
 			`node1 -.->|"name == #quot;x#124;y#quot; #amp;#amp; n #gt; 1 #35; c"| node2`},
 		{"the default case reads else", `-.->|"else"|`},
 		{"an undeclared target is still drawn", `ghost["ghost"]`},
-		{"a map edge is a thick arrow naming its list", `node2 ==>|"map over items, 2 at a time"| start__`},
-		{"a fallback route is labelled with its classes", `start__ -.->|"on timeout, quota"| node1`},
+		{"a map edge is a thick arrow naming its list",
+			`node2 ==>|"map over items, 2 at a time"| start__`},
+		{"a fallback route is labelled with its classes",
+			`start__ -.->|"on timeout, quota"| node1`},
 		{"fallback routes are styled apart", "linkStyle 5 stroke:#c0392b"},
 	}
 	for _, tt := range tests {

@@ -21,7 +21,8 @@ func (v *validator) checkPolicies() {
 		}
 		if p.Breaker != "" {
 			if _, ok := v.s.Breakers[p.Breaker]; !ok {
-				v.report(path+".breaker", Pos{}, fmt.Sprintf("breaker %q is not declared", p.Breaker),
+				v.report(path+".breaker", Pos{},
+					fmt.Sprintf("breaker %q is not declared", p.Breaker),
 					validateRefHint(p.Breaker, validateKeys(v.s.Breakers), "breakers"))
 			}
 		}

@@ -101,7 +101,8 @@ func TestValidateSpecsBuiltInGo(t *testing.T) {
 				s.Edges = nil
 			},
 			want: []string{
-				"go.yaml: name: the graph has no name (add a top-level name: key, e.g. name: my_graph)",
+				"go.yaml: name: the graph has no name " +
+					"(add a top-level name: key, e.g. name: my_graph)",
 				"go.yaml: edges: no edge leaves START " +
 					"(add an edge to the first node, e.g. - {from: START, to: work})",
 				"go.yaml: nodes.work: node \"work\" has no outgoing edge " +

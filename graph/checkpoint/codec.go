@@ -27,6 +27,7 @@ type envelope struct {
 	Run         string             `json:"run"`
 	Graph       string             `json:"graph"`
 	Digest      string             `json:"digest"`
+	Source      string             `json:"source,omitempty"`
 	Step        int                `json:"step"`
 	Status      graph.Status       `json:"status"`
 	Writes      []graph.Write      `json:"writes"`
@@ -44,7 +45,7 @@ type envelope struct {
 func Encode(cp *graph.Checkpoint) ([]byte, error) {
 	e := envelope{
 		V: Version, Thread: cp.Thread, Run: cp.Run, Graph: cp.Graph,
-		Digest: cp.Digest, Step: cp.Step, Status: cp.Status,
+		Digest: cp.Digest, Source: cp.Source, Step: cp.Step, Status: cp.Status,
 		Writes: cp.Writes, Tasks: utcRecords(cp.Tasks), Next: cp.Next,
 		Counters: cp.Counters, Error: cp.Error, Compensated: cp.Compensated,
 		Time: cp.Time.UTC(),
@@ -67,7 +68,7 @@ func Decode(data []byte) (*graph.Checkpoint, error) {
 	}
 	return &graph.Checkpoint{
 		Thread: e.Thread, Run: e.Run, Graph: e.Graph, Digest: e.Digest,
-		Step: e.Step, Status: e.Status, Writes: e.Writes, Tasks: e.Tasks,
+		Source: e.Source, Step: e.Step, Status: e.Status, Writes: e.Writes, Tasks: e.Tasks,
 		Next: e.Next, Counters: e.Counters, Error: e.Error,
 		Compensated: e.Compensated, Time: e.Time,
 	}, nil

@@ -23,8 +23,8 @@ var (
 	// ErrCatchAllOption means an option such as "all of the above" that
 	// refers to the other options instead of standing alone.
 	ErrCatchAllOption = errors.New("catch-all option")
-	// ErrPlaceholderOptions means the options are bare labels like
-	// "a", "b", "c", "d" instead of answers.
+	// ErrPlaceholderOptions means an option holds a slot instead of an
+	// answer, like "Option 1", "TBD" or "...".
 	ErrPlaceholderOptions = errors.New("placeholder options")
 	// ErrAnswerRange means the answer index is not the index of an option.
 	ErrAnswerRange = errors.New("answer index out of range")

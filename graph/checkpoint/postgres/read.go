@@ -1,0 +1,124 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint"
+)
+
+// loadQuery reads a whole thread in one statement, so that checkpoints,
+// pending results and status come from the same snapshot. Its first
+// column is the kind of row, as [checkpoint.DecodeRow] numbers them.
+const loadQuery = `
+SELECT 0, step, step::bigint, payload FROM checkpoint_checkpoints WHERE thread = $1
+UNION ALL
+SELECT 1, p.step, p.seq, p.payload FROM checkpoint_pending p
+	JOIN checkpoint_threads t ON t.thread = p.thread AND p.step = t.step + 1
+	WHERE p.thread = $1
+UNION ALL
+SELECT 2, step, 0, set_payload FROM checkpoint_threads
+	WHERE thread = $1 AND set_payload IS NOT NULL
+ORDER BY 1, 3`
+
+// Load returns the thread's checkpoints in step order, the pending results
+// of the step after the last one in put order, and the status last set.
+// It fails with [graph.ErrThreadNotFound] when the thread has no
+// checkpoint, and with a [graph.CorruptError] when a stored value cannot
+// be decoded.
+func (s *Store) Load(ctx context.Context, thread string) (*graph.History, error) {
+	rows, err := s.pool.Query(ctx, loadQuery, thread)
+	if err != nil {
+		return nil, fmt.Errorf("load thread %s: %w", thread, err)
+	}
+	defer rows.Close()
+	h := &graph.History{}
+	for rows.Next() {
+		var (
+			kind, step int
+			order      int64
+			data       []byte
+		)
+		if err := rows.Scan(&kind, &step, &order, &data); err != nil {
+			return nil, fmt.Errorf("load thread %s: %w", thread, err)
+		}
+		if err := checkpoint.DecodeRow(h, thread, kind, step, data); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("load thread %s: %w", thread, err)
+	}
+	if len(h.Checkpoints) == 0 {
+		return nil, fmt.Errorf("load thread %s: %w", thread, graph.ErrThreadNotFound)
+	}
+	return h, nil
+}
+
+// Threads lists the threads that match f, most recently updated first.
+func (s *Store) Threads(ctx context.Context, f graph.ThreadFilter) ([]graph.ThreadInfo, error) {
+	var limit *int
+	if f.Limit > 0 {
+		limit = &f.Limit
+	}
+	rows, err := s.pool.Query(ctx, `SELECT thread, graph, status, step, created,
+		updated, error FROM checkpoint_threads
+		WHERE ($1 = '' OR graph = $1) AND ($2 = '' OR status = $2)
+		ORDER BY updated DESC, thread ASC LIMIT $3`, f.Graph, string(f.Status), limit)
+	if err != nil {
+		return nil, fmt.Errorf("threads: %w", err)
+	}
+	defer rows.Close()
+	var out []graph.ThreadInfo
+	for rows.Next() {
+		var (
+			i                graph.ThreadInfo
+			created, updated int64
+		)
+		err := rows.Scan(&i.Thread, &i.Graph, &i.Status, &i.Step, &created, &updated, &i.Error)
+		if err != nil {
+			return nil, fmt.Errorf("threads: %w", err)
+		}
+		i.Created, i.Updated = checkpoint.FromNanos(created), checkpoint.FromNanos(updated)
+		out = append(out, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("threads: %w", err)
+	}
+	return out, nil
+}
+
+// Prune deletes every thread that is not running and matches o, with its
+// checkpoints, pending results and lease, and returns how many it
+// deleted.
+func (s *Store) Prune(ctx context.Context, o graph.PruneOptions) (int, error) {
+	var deleted []string
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `DELETE FROM checkpoint_threads
+			WHERE status <> 'running' AND (NOT $1 OR updated < $2)
+			AND thread NOT IN (SELECT thread FROM checkpoint_threads
+				ORDER BY updated DESC, thread ASC LIMIT $3)
+			RETURNING thread`,
+			!o.OlderThan.IsZero(), checkpoint.Nanos(o.OlderThan), max(o.KeepLast, 0))
+		if err != nil {
+			return err
+		}
+		deleted, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM checkpoint_pending WHERE thread = ANY($1)`, deleted)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM checkpoint_leases WHERE thread = ANY($1)`, deleted)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune: %w", err)
+	}
+	return len(deleted), nil
+}
