@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/expr-lang/expr/vm"
@@ -379,46 +379,58 @@ func (r *runner) deferred(tasks []Task) (run, held []Task) {
 func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, results []*TaskResult, errs []error) {
 	stop := make(chan struct{})
 	var stopOnce sync.Once
-	limit := make(chan struct{}, min(r.e.o.MaxConcurrency, len(tasks)))
 	bounds := map[string]chan struct{}{}
 	for _, t := range tasks {
 		if b := r.g.nodes[t.Node].bound; b > 0 && bounds[t.Node] == nil {
 			bounds[t.Node] = make(chan struct{}, b)
 		}
 	}
-	acquire := func(sem chan struct{}) bool {
-		select {
-		case sem <- struct{}{}:
-			return true
-		case <-ctx.Done():
-		case <-stop:
-		}
-		return false
-	}
-	var wg sync.WaitGroup
-	for i, t := range tasks {
+	one := func(i int) {
+		t := tasks[i]
 		if p, ok := r.pending[t.ID]; ok {
 			results[i] = p
-			continue
+			return
 		}
+		select {
+		case <-stop:
+			errs[i] = errNotStarted
+			return
+		case <-ctx.Done():
+			errs[i] = ctx.Err()
+			return
+		default:
+		}
+		if b := bounds[t.Node]; b != nil {
+			select {
+			case b <- struct{}{}:
+				defer func() { <-b }()
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			case <-stop:
+				errs[i] = errNotStarted
+				return
+			}
+		}
+		results[i], errs[i] = r.runTask(ctx, step, t, true)
+		if errs[i] != nil {
+			stopOnce.Do(func() { close(stop) })
+		}
+	}
+	// A pool of workers, each taking the next task, reuses goroutines and
+	// their grown stacks across the tasks of a wide step.
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(r.e.o.MaxConcurrency, len(tasks)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if b := bounds[t.Node]; b != nil {
-				if !acquire(b) {
-					errs[i] = cmp.Or(ctx.Err(), errNotStarted)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(tasks) {
 					return
 				}
-				defer func() { <-b }()
-			}
-			if !acquire(limit) {
-				errs[i] = cmp.Or(ctx.Err(), errNotStarted)
-				return
-			}
-			defer func() { <-limit }()
-			results[i], errs[i] = r.runTask(ctx, step, t, true)
-			if errs[i] != nil {
-				stopOnce.Do(func() { close(stop) })
+				one(i)
 			}
 		}()
 	}

@@ -3,11 +3,11 @@ package graph
 import (
 	"cmp"
 	"crypto/sha256"
-	"errors"
-	"slices"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/expr-lang/expr/vm"
 

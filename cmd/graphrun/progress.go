@@ -1,48 +1,153 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"os"
+	"sort"
 	"strings"
 	"time"
+
+	"golang.org/x/term"
 
 	"github.com/graphrun/graphrun/graph"
 )
 
-// progress prints a run's events as plain lines, one per event worth a
-// person's attention.
+// progress shows a run's events to a person. On a terminal it keeps one
+// status line up to date (step, nodes running, questions so far, retries
+// and fallbacks) and prints the events worth attention above it; anywhere
+// else it prints one plain line per such event. finish prints a summary.
 type progress struct {
-	w io.Writer
+	w    io.Writer
+	live bool
+	// questions returns how many questions the thread holds so far; nil
+	// means the count is not shown.
+	questions func(thread string) int
+
+	step      int
+	running   map[string]string // task id: node
+	retries   int
+	fallbacks int
+	asked     int
+	started   time.Time
+	drawn     bool
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w} }
+func newProgress(w io.Writer) *progress {
+	return &progress{w: w, live: isTerminal(w), running: map[string]string{}}
+}
+
+// isTerminal says whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
 
 func (p *progress) listen(ev graph.Event) {
 	switch ev.Kind {
 	case graph.RunStarted:
-		fmt.Fprintf(p.w, "run %s: graph %s, thread %s (%s)\n", ev.Run, ev.Graph, ev.Thread, ev.Reason)
+		p.started = ev.Time
+		p.println("run %s: graph %s, thread %s (%s)", ev.Run, ev.Graph, ev.Thread, ev.Reason)
 	case graph.StepStarted:
-		fmt.Fprintf(p.w, "step %d: %s\n", ev.Step, summarizeNodes(ev.Nodes))
+		p.step = ev.Step
+		if !p.live {
+			p.println("step %d: %s", ev.Step, summarizeNodes(ev.Nodes))
+		}
+	case graph.NodeStarted:
+		p.running[ev.Task] = ev.Node
+	case graph.NodeSucceeded:
+		delete(p.running, ev.Task)
 	case graph.RetryScheduled:
-		fmt.Fprintf(p.w, "  retry %s in %s after %s (attempt %d, %s)\n",
+		p.retries++
+		p.println("  retry %s in %s after %s (attempt %d, %s)",
 			ev.Node, ev.Delay.Round(time.Millisecond), ev.Class, ev.Attempt, ev.Reason)
 	case graph.NodeFailed:
-		fmt.Fprintf(p.w, "  %s failed: %s\n", ev.Node, ev.Error)
+		delete(p.running, ev.Task)
+		p.println("  %s failed: %s", ev.Node, ev.Error)
 	case graph.FallbackTaken:
-		fmt.Fprintf(p.w, "  fallback %s -> %s (%s)\n", ev.Node, ev.Target, ev.Class)
+		p.fallbacks++
+		p.println("  fallback %s -> %s (%s)", ev.Node, ev.Target, ev.Class)
 	case graph.BreakerChanged:
-		fmt.Fprintf(p.w, "  breaker %s: %s -> %s\n", ev.Breaker, ev.From, ev.To)
+		p.println("  breaker %s: %s -> %s", ev.Breaker, ev.From, ev.To)
+	case graph.CheckpointSaved:
+		if p.questions != nil {
+			p.asked = p.questions(ev.Thread)
+		}
 	case graph.CompensationRun:
-		fmt.Fprintf(p.w, "  compensated %s\n", ev.Task)
+		p.println("  compensated %s", ev.Task)
 	case graph.CompensationFail:
-		fmt.Fprintf(p.w, "  compensation of %s failed: %s\n", ev.Task, ev.Error)
+		p.println("  compensation of %s failed: %s", ev.Task, ev.Error)
 	case graph.RunFinished:
 		line := fmt.Sprintf("run %s %s after %s", ev.Run, ev.Status, ev.Duration.Round(time.Millisecond))
 		if ev.Error != "" {
 			line += ": " + ev.Error
 		}
-		fmt.Fprintln(p.w, line)
+		p.running = map[string]string{}
+		p.println("%s", line)
+		return
 	}
+	p.draw(ev.Time)
+}
+
+// println prints a line, above the status line on a terminal.
+func (p *progress) println(format string, args ...any) {
+	p.clear()
+	fmt.Fprintf(p.w, format+"\n", args...)
+}
+
+// clear erases the status line.
+func (p *progress) clear() {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drawn = false
+	}
+}
+
+// draw redraws the status line on a terminal.
+func (p *progress) draw(now time.Time) {
+	if !p.live {
+		return
+	}
+	nodes := make([]string, 0, len(p.running))
+	for _, n := range p.running {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	parts := []string{fmt.Sprintf("step %d", p.step)}
+	if len(nodes) > 0 {
+		parts = append(parts, "running "+summarizeNodes(nodes))
+	}
+	if p.questions != nil {
+		parts = append(parts, fmt.Sprintf("%d questions", p.asked))
+	}
+	parts = append(parts, fmt.Sprintf("%d retries", p.retries),
+		fmt.Sprintf("%d fallbacks", p.fallbacks))
+	if !p.started.IsZero() {
+		parts = append(parts, now.Sub(p.started).Round(100*time.Millisecond).String())
+	}
+	p.clear()
+	fmt.Fprint(p.w, strings.Join(parts, " · "))
+	p.drawn = true
+}
+
+// finish prints a short summary of res, which may be nil.
+func (p *progress) finish(res *graph.Result) {
+	p.clear()
+	if res == nil {
+		return
+	}
+	c := res.Counters
+	line := fmt.Sprintf("%s in %s: %d steps, %d attempts, %d retries, %d errors, %d fallbacks",
+		res.Status, res.Duration.Round(time.Millisecond), res.Steps, c.Attempts, c.Retries,
+		c.Errors, c.Fallbacks)
+	if p.questions != nil {
+		line += fmt.Sprintf(", %d questions", p.questions(res.Thread))
+	}
+	if c.Compensations > 0 {
+		line += fmt.Sprintf(", %d compensations", c.Compensations)
+	}
+	fmt.Fprintln(p.w, line)
 }
 
 // summarizeNodes lists a step's nodes, counting repeats: "generate x12, save".
@@ -63,4 +168,33 @@ func summarizeNodes(nodes []string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// countList returns a function counting the items written to the list
+// field of a thread's checkpoints in store, for graphs with such a field.
+func countList(store graph.Store, g *graph.Graph, field string) func(string) int {
+	f, ok := g.Field(field)
+	if !ok || f.Type != graph.List {
+		return nil
+	}
+	return func(thread string) int {
+		h, err := store.Load(context.Background(), thread)
+		if err != nil {
+			return 0
+		}
+		n := 0
+		for _, cp := range h.Checkpoints {
+			for _, w := range cp.Writes {
+				if w.Field != field || w.Value == nil {
+					continue
+				}
+				if l, ok := w.Value.([]any); ok {
+					n += len(l)
+				} else {
+					n++
+				}
+			}
+		}
+		return n
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,6 +36,8 @@ type runFlags struct {
 	jsonOut    bool
 	events     string
 	quiet      bool
+	log        logFlags
+	metricsOut string
 }
 
 func (f *runFlags) register(cmd *cobra.Command) {
@@ -50,6 +53,9 @@ func (f *runFlags) register(cmd *cobra.Command) {
 	fl.BoolVar(&f.jsonOut, "json", false, "print the whole result as JSON")
 	fl.StringVar(&f.events, "events", "", "stream events to stdout: jsonl")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "print no progress")
+	f.log.register(cmd, "")
+	fl.StringVar(&f.metricsOut, "metrics-out", "",
+		"write the run's metrics to this file in the Prometheus text format")
 }
 
 // options turns the flags into run options.
@@ -222,12 +228,18 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 	defer stop()
 
 	out := cmd.OutOrStdout()
-	var listeners []graph.Listener
+	listeners, flushMetrics, err := telemetryListeners(cmd, f)
+	if err != nil {
+		return err
+	}
+	var prog *progress
 	if f.events == "jsonl" {
 		enc := json.NewEncoder(out)
 		listeners = append(listeners, func(ev graph.Event) { _ = enc.Encode(ev) })
-	} else if !f.quiet {
-		listeners = append(listeners, newProgress(cmd.ErrOrStderr()).listen)
+	} else if !f.quiet && !f.log.enabled() {
+		prog = newProgress(cmd.ErrOrStderr())
+		prog.questions = countList(s.store, g, "questions")
+		listeners = append(listeners, prog.listen)
 	}
 	e := graph.NewEngine(graph.Options{
 		Store:      s.store,
@@ -235,10 +247,13 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 		Durability: graph.Durability(f.durability),
 	})
 	res, err := fn(ctx, e)
+	if prog != nil {
+		prog.finish(res)
+	}
 	if res != nil && f.events == "" {
 		printResult(out, g, res, f.jsonOut)
 	}
-	return err
+	return errors.Join(err, flushMetrics())
 }
 
 // printResult prints the final state, or the graph's output field.

@@ -247,6 +247,7 @@ func TestCompleteNeverQuotesTheKey(t *testing.T) {
 func TestCompleteTimesOut(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
 		select {
 		case <-r.Context().Done():
 		case <-release:
@@ -266,6 +267,8 @@ func TestCompleteTimesOut(t *testing.T) {
 func TestCompleteReportsCancel(t *testing.T) {
 	arrived := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The server notices a closed connection only once the body is read.
+		_, _ = io.Copy(io.Discard, r.Body)
 		close(arrived)
 		<-r.Context().Done()
 	}))

@@ -21,21 +21,35 @@ var (
 	tokenRE = regexp.MustCompile("[^\\s\"'`,;:()\\[\\]{}<>*]+")
 )
 
-// scrub removes the API key, any piece of it of minFragment characters or
-// more, bearer tokens and key-shaped strings from a message a server sent.
+// scrub removes the API key, any word holding a piece of it of minFragment
+// characters or more, bearer tokens and key-shaped strings from a message a server sent.
 func scrub(msg, key string) string {
 	if key != "" && len(key) >= 4 {
 		msg = strings.ReplaceAll(msg, key, redacted)
 	}
 	if key != "" {
 		msg = tokenRE.ReplaceAllStringFunc(msg, func(tok string) string {
-			t := strings.TrimRight(tok, ".")
-			if len(t) >= minFragment && strings.Contains(key, t) {
-				return redacted + tok[len(t):]
+			if sharesFragment(tok, key) {
+				return redacted
 			}
 			return tok
 		})
 	}
 	msg = bearerRE.ReplaceAllString(msg, "Bearer "+redacted)
 	return secretRE.ReplaceAllString(msg, redacted)
+}
+
+// sharesFragment reports whether tok holds minFragment consecutive
+// characters of key, or all of a key shorter than that.
+func sharesFragment(tok, key string) bool {
+	n := min(minFragment, len(key))
+	if n < 4 || len(tok) < n {
+		return false
+	}
+	for i := 0; i+n <= len(key); i++ {
+		if strings.Contains(tok, key[i:i+n]) {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,15 @@
+// Package server serves graph runs over HTTP.
+//
+// A [Server] holds an engine, the graphs it may run by name and the
+// metrics of its runs. Its handler starts runs in the background and
+// answers with their thread id; clients then read a run's status, state
+// and report, stream its events as Server-Sent Events, and resume it when
+// it was interrupted or failed. Every error is a JSON object with a stable
+// code (see [Error]). Requests to the API and to /metrics need a bearer
+// token when one is configured; /healthz and /readyz never do.
+//
+// [Server.Shutdown] stops taking runs and cancels those in progress, which
+// the engine stops at a checkpoint and leaves resumable;
+// [Server.ResumeInterrupted] picks them up again after a restart. The
+// routes are listed by [Server.Routes] and described in docs/openapi.yaml.
+package server

@@ -1,0 +1,48 @@
+package server
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// The error codes of the API. They are stable: clients may match them.
+const (
+	CodeUnauthorized     = "unauthorized"
+	CodeNotFound         = "not_found"
+	CodeGraphNotFound    = "graph_not_found"
+	CodeRunNotFound      = "run_not_found"
+	CodeTooLarge         = "request_too_large"
+	CodeBadJSON          = "malformed_json"
+	CodeInvalidInput     = "invalid_input"
+	CodeThreadExists     = "thread_exists"
+	CodeRunActive        = "run_active"
+	CodeTooManyRuns      = "too_many_runs"
+	CodeDraining         = "draining"
+	CodeStateUnavailable = "state_unavailable"
+	CodeInternal         = "internal"
+)
+
+// Error is the body of every error answer.
+type Error struct {
+	// Code is one of the Code constants.
+	Code string `json:"code"`
+	// Message says what went wrong and, where it helps, what to do.
+	Message string `json:"message"`
+}
+
+// errorBody wraps an [Error] as the API sends it: {"error": {...}}.
+type errorBody struct {
+	Error Error `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, errorBody{Error{Code: code, Message: msg}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
