@@ -326,3 +326,19 @@ func (c *committer) flush(ctx context.Context) error {
 	}
 	return nil
 }
+
+// State rebuilds a thread's state from its history as of its last
+// checkpoint, without running anything: what a resume would start from.
+func (e *Engine) State(g *Graph, thread string, h *History) (State, error) {
+	if len(h.Checkpoints) == 0 {
+		return nil, fmt.Errorf("thread %s: %w", thread, ErrThreadNotFound)
+	}
+	r, err := e.newRunner(g, RunOptions{Thread: thread})
+	if err != nil {
+		return nil, err
+	}
+	if err := r.restore(h); err != nil {
+		return nil, err
+	}
+	return r.state, nil
+}

@@ -41,6 +41,9 @@ type Deps struct {
 	Notice io.Writer
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
+	// Tokens, when set, is told the tokens of every model answer: kind is
+	// "prompt", "completion" or "wasted". Metrics hook in here.
+	Tokens func(provider, model, kind string, n int)
 
 	once    sync.Once
 	quiz    *quiz.Store
@@ -108,6 +111,15 @@ func (d *Deps) now() time.Time {
 		return d.Now()
 	}
 	return time.Now()
+}
+
+func (d *Deps) tokens(c interface {
+	Provider() string
+	Model() string
+}, kind string, n int) {
+	if d.Tokens != nil && n > 0 {
+		d.Tokens(c.Provider(), c.Model(), kind, n)
+	}
 }
 
 func (d *Deps) notice(format string, args ...any) {

@@ -98,6 +98,7 @@ func (d *Deps) ask(ctx context.Context, in graph.Input, client *llm.Client, c co
 	var sp spend
 	fail := func(err error) ([]mcq.Question, spend, error) {
 		d.usage.waste(in.Thread, sp.total())
+		d.tokens(client, "wasted", sp.total())
 		return nil, sp, err
 	}
 	msgs := toLLM(mcq.Prompt(c.Text, n))
@@ -110,6 +111,8 @@ func (d *Deps) ask(ctx context.Context, in graph.Input, client *llm.Client, c co
 		before := sp.total()
 		sp.prompt += resp.Usage.PromptTokens
 		sp.completion += resp.Usage.CompletionTokens
+		d.tokens(client, "prompt", resp.Usage.PromptTokens)
+		d.tokens(client, "completion", resp.Usage.CompletionTokens)
 		kept, rejected, perr := validBatch(resp, c)
 		if perr == nil && len(kept) > 0 {
 			for i := range kept {
@@ -118,6 +121,7 @@ func (d *Deps) ask(ctx context.Context, in graph.Input, client *llm.Client, c co
 				kept[i].ID = mcq.QuestionID(kept[i])
 			}
 			sp.wasted = before // a repaired answer wastes the first one
+			d.tokens(client, "wasted", before)
 			return kept, sp, nil
 		}
 		if turn == 1 || !repairable(perr) {

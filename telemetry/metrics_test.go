@@ -121,5 +121,6 @@ func TestHandlerServesTheTextFormat(t *testing.T) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	assert.Contains(t, string(body), `graphrun_runs_finished_total{graph="flaky",status="succeeded"} 1`)
+	assert.Contains(t, string(body),
+		`graphrun_runs_finished_total{graph="flaky",status="succeeded"} 1`)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/nodes"
 	"github.com/graphrun/graphrun/telemetry"
 )
 
@@ -21,7 +22,8 @@ type logFlags struct {
 func (f *logFlags) register(cmd *cobra.Command, defaultFormat string) {
 	cmd.Flags().StringVar(&f.format, "log-format", defaultFormat,
 		"write events as log lines to stderr: json or text")
-	cmd.Flags().StringVar(&f.level, "log-level", "info", "lowest level logged: debug, info, warn or error")
+	cmd.Flags().StringVar(&f.level, "log-level", "info",
+		"lowest level logged: debug, info, warn or error")
 }
 
 // enabled says whether log lines were asked for.
@@ -39,7 +41,7 @@ func (f *logFlags) logger(w io.Writer) (*slog.Logger, error) {
 // telemetryListeners returns the listeners that log events and count them
 // in metrics, as the run flags ask, and a function to call when the run
 // ends, which writes the metrics file.
-func telemetryListeners(cmd *cobra.Command, f *runFlags) ([]graph.Listener, func() error, error) {
+func telemetryListeners(cmd *cobra.Command, f *runFlags, deps *nodes.Deps) ([]graph.Listener, func() error, error) {
 	var listeners []graph.Listener
 	if f.log.enabled() {
 		l, err := f.log.logger(cmd.ErrOrStderr())
@@ -52,6 +54,7 @@ func telemetryListeners(cmd *cobra.Command, f *runFlags) ([]graph.Listener, func
 		return listeners, func() error { return nil }, nil
 	}
 	m := telemetry.NewMetrics()
+	deps.Tokens = m.AddTokens
 	listeners = append(listeners, m.Listen)
 	done := func() error {
 		if err := prometheus.WriteToTextfile(f.metricsOut, m.Registry()); err != nil {

@@ -228,7 +228,7 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 	defer stop()
 
 	out := cmd.OutOrStdout()
-	listeners, flushMetrics, err := telemetryListeners(cmd, f)
+	listeners, flushMetrics, err := telemetryListeners(cmd, f, s.deps)
 	if err != nil {
 		return err
 	}

@@ -157,11 +157,11 @@ var budgetRE = regexp.MustCompile(`(?i)\blimit (\d+)\b.*?\brequested (\d+)\b`)
 // matching a phrase, and also accepts the message's documented opening,
 // "Request too large".
 func requestExceedsBudget(eb errBody) bool {
-	if normalize(eb.Type) != "tokens" && !strings.HasPrefix(eb.Message, "Request too large") {
-		return false
-	}
 	if strings.HasPrefix(eb.Message, "Request too large") {
 		return true
+	}
+	if normalize(eb.Type) != "tokens" {
+		return false
 	}
 	m := budgetRE.FindStringSubmatch(eb.Message)
 	if m == nil {

@@ -46,7 +46,8 @@ func TestParseErrorBodyReadsEveryKnownShape(t *testing.T) {
 		{"an HTML page without a title gives its heading",
 			"<html><body><h1>Service &amp; Unavailable</h1></body></html>",
 			errBody{Message: "Service & Unavailable"}},
-		{"plain text gives its first line", "upstream connect error\nreset", errBody{Message: "upstream connect error"}},
+		{"plain text gives its first line", "upstream connect error\nreset",
+			errBody{Message: "upstream connect error"}},
 		{"an empty body gives nothing", "  \n", errBody{}},
 		{"broken JSON gives its first line", `{"error":`, errBody{Message: `{"error":`}},
 	}
@@ -71,9 +72,11 @@ func TestHeaderWait(t *testing.T) {
 		found   bool
 	}{
 		{"retry-after-ms wins over retry-after",
-			map[string]string{"retry-after-ms": "250", "retry-after": "9"}, 250 * time.Millisecond, true},
+			map[string]string{"retry-after-ms": "250", "retry-after": "9"},
+			250 * time.Millisecond, true},
 		{"retry-after in whole seconds", map[string]string{"retry-after": "19"}, 19 * time.Second, true},
-		{"retry-after with a fraction", map[string]string{"retry-after": "1.5"}, 1500 * time.Millisecond, true},
+		{"retry-after with a fraction", map[string]string{"retry-after": "1.5"},
+			1500 * time.Millisecond, true},
 		{"retry-after as a date in the future",
 			map[string]string{"retry-after": "Wed, 21 Oct 2026 07:28:45 GMT"}, 45 * time.Second, true},
 		{"retry-after as a date in the past means no wait",
@@ -128,7 +131,8 @@ func TestClassifyPrefersStructuredFieldsOverStatus(t *testing.T) {
 		body   string
 		want   policies.Class
 	}{
-		{"a quota code on a 429 is quota", 429, `{"error":{"code":"insufficient_quota"}}`, policies.Quota},
+		{"a quota code on a 429 is quota", 429, `{"error":{"code":"insufficient_quota"}}`,
+			policies.Quota},
 		{"a quota type alone is quota", 429, `{"error":{"type":"insufficient_quota"}}`, policies.Quota},
 		{"a camel-case code is folded", 400, `{"error":{"code":"ContextLengthExceeded"}}`,
 			policies.ContentTooLong},
@@ -143,7 +147,8 @@ func TestClassifyPrefersStructuredFieldsOverStatus(t *testing.T) {
 			`{"error":{"param":"input_tokens","type":"BadRequestError"}}`, policies.ContentTooLong},
 		{"a timeout type is a timeout", 504, `{"error":{"type":"timeout_error"}}`, policies.Timeout},
 		{"a token limit within budget stays a rate limit", 429,
-			`{"error":{"type":"tokens","message":"Limit 100, Used 90, Requested 20."}}`, policies.RateLimit},
+			`{"error":{"type":"tokens","message":"Limit 100, Used 90, Requested 20."}}`,
+			policies.RateLimit},
 		{"a token request over the budget is content_too_long", 429,
 			`{"error":{"type":"tokens","message":"Limit 100, Requested 120."}}`, policies.ContentTooLong},
 		{"a 403 is auth", 403, ``, policies.Auth},
@@ -163,7 +168,8 @@ func TestScrub(t *testing.T) {
 	tests := []struct{ name, msg, key, want string }{
 		{"the whole key goes", "bad key sk-test-SECRET-1234.", testKey, "bad key [redacted]."},
 		{"a piece of the key goes", "bad key ...ECRET-1234", testKey, "bad key [redacted]"},
-		{"a bearer header goes", "sent Authorization: Bearer abc.def", "", "sent Authorization: Bearer [redacted]"},
+		{"a bearer header goes", "sent Authorization: Bearer abc.def", "",
+			"sent Authorization: Bearer [redacted]"},
 		{"a key-shaped string goes without a key", "key sk-proj-****abcd.", "", "key [redacted]."},
 		{"short words that happen to be in the key stay", "test 1234 ok", testKey, "test 1234 ok"},
 		{"a tiny key does not wreck the message", "x marks the spot", "x", "x marks the spot"},

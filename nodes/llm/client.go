@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -157,6 +158,5 @@ func formatRefused(err error) bool {
 	if api.Status != http.StatusBadRequest && api.Status != http.StatusUnprocessableEntity {
 		return false
 	}
-	return api.Param == "response_format" || len(api.Param) > len("response_format") &&
-		api.Param[:len("response_format")+1] == "response_format."
+	return api.Param == "response_format" || strings.HasPrefix(api.Param, "response_format.")
 }

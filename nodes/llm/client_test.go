@@ -298,6 +298,18 @@ func TestCompleteReportsNetworkFailuresAsServerErrors(t *testing.T) {
 
 		assert.Equal(t, policies.ServerError, policies.ClassOf(err), "%v", err)
 	})
+	t.Run("a connection closed before any answer is a server error", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		}))
+		defer srv.Close()
+
+		_, err := newTestClient(t, Config{BaseURL: srv.URL}).Complete(context.Background(), hello())
+
+		assert.Equal(t, policies.ServerError, policies.ClassOf(err), "%v", err)
+	})
 	t.Run("a connection dropped in the middle of the answer is a server error", func(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			conn, buf, err := w.(http.Hijacker).Hijack()
@@ -353,7 +365,8 @@ func TestNewChecksTheConfig(t *testing.T) {
 		field string
 	}{
 		{"an empty model is refused", Config{}, "model"},
-		{"a base URL without a scheme is refused", Config{Model: "m", BaseURL: "127.0.0.1:8089"}, "base_url"},
+		{"a base URL without a scheme is refused",
+			Config{Model: "m", BaseURL: "127.0.0.1:8089"}, "base_url"},
 		{"a negative timeout is refused", Config{Model: "m", Timeout: -time.Second}, "timeout"},
 		{"an unknown output mode is refused", Config{Model: "m", Output: "yaml"}, "output"},
 		{"a negative token cap is refused", Config{Model: "m", MaxTokens: -1}, "max_tokens"},

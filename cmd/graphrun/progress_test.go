@@ -1,0 +1,50 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/graphrun/graphrun/graph"
+)
+
+func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
+	var buf bytes.Buffer
+	p := newProgress(&buf)
+	p.questions = func(string) int { return 4 }
+	for _, ev := range []graph.Event{
+		{Kind: graph.RunStarted, Run: "r1", Graph: "mcq", Thread: "t1", Reason: "start"},
+		{Kind: graph.StepStarted, Step: 1, Nodes: []string{"generate", "generate", "save"}},
+		{Kind: graph.RetryScheduled, Node: "generate", Class: "rate_limit", Attempt: 1,
+			Delay: time.Second, Reason: "backoff"},
+		{Kind: graph.FallbackTaken, Node: "generate", Target: "template", Class: "timeout"},
+		{Kind: graph.RunFinished, Run: "r1", Status: graph.Succeeded, Duration: time.Second},
+	} {
+		p.listen(ev)
+	}
+	p.finish(&graph.Result{Status: graph.Succeeded, Steps: 3,
+		Counters: graph.Counters{Attempts: 5, Retries: 1, Fallbacks: 1}})
+	out := buf.String()
+
+	tests := []struct{ name, want string }{
+		{"the step lists its nodes", "step 1: generate x2, save\n"},
+		{"a retry is printed as it happens", "retry generate in 1s after rate_limit"},
+		{"a fallback is printed as it happens", "fallback generate -> template (timeout)"},
+		{"the summary counts questions", "3 steps, 5 attempts, 1 retries, 0 errors, 1 fallbacks, 4 questions"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Contains(t, out, tt.want)
+		})
+	}
+	t.Run("no terminal control codes are written", func(t *testing.T) {
+		assert.NotContains(t, out, "\x1b")
+	})
+}
+
+func TestRunLogFlagsRefuseUnknownFormats(t *testing.T) {
+	assert.Equal(t, exitUsage, run([]string{"run", "mcq", "--log-format", "xml", "--db",
+		t.TempDir() + "/g.db"}))
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graphs"
+	"github.com/graphrun/graphrun/server"
+	"github.com/graphrun/graphrun/telemetry"
+)
+
+func init() { subcommands = append(subcommands, newServeCmd) }
+
+// serveFlags are the flags of graphrun serve.
+type serveFlags struct {
+	store   storeFlags
+	log     logFlags
+	addr    string
+	token   string
+	graphs  string
+	maxBody int64
+	maxRuns int
+	drain   time.Duration
+}
+
+func newServeCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve graph runs over HTTP, with health checks and Prometheus metrics",
+		Long: `Serve an HTTP API that starts, watches and resumes runs of the built-in
+graphs and of the graph files in --graphs DIR. The API is described in
+docs/openapi.yaml; /healthz, /readyz and /metrics sit beside it.
+
+A bearer token (--token or GRAPHRUN_TOKEN) guards the API and /metrics; the
+server refuses to listen beyond loopback without one. On SIGTERM or SIGINT
+it stops taking runs, lets those in progress reach a checkpoint and exits;
+on start it resumes the runs a previous server left interrupted.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, &f) },
+	}
+	f.store.register(cmd)
+	f.log.register(cmd, "text")
+	fl := cmd.Flags()
+	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fl.StringVar(&f.token, "token", "", "bearer token the API requires (default $GRAPHRUN_TOKEN)")
+	fl.StringVar(&f.graphs, "graphs", "", "directory of extra graph files (*.yaml) to serve")
+	fl.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body, in bytes")
+	fl.IntVar(&f.maxRuns, "max-runs", 0, "most runs in progress at once (0: no bound)")
+	fl.DurationVar(&f.drain, "drain-timeout", 30*time.Second,
+		"how long to wait on shutdown for runs to reach a checkpoint")
+	return cmd
+}
+
+func serve(cmd *cobra.Command, f *serveFlags) error {
+	if f.token == "" {
+		f.token = os.Getenv("GRAPHRUN_TOKEN")
+	}
+	if err := server.CheckListen(f.addr, f.token); err != nil {
+		return usageError{fmt.Errorf("--addr %s: %w", f.addr, err)}
+	}
+	logger, err := f.log.logger(cmd.ErrOrStderr())
+	if err != nil {
+		return err
+	}
+	s, err := openSession(cmd, &f.store)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	set, err := loadGraphs(s.reg, f.graphs)
+	if err != nil {
+		return err
+	}
+
+	metrics := telemetry.NewMetrics()
+	s.deps.Tokens = metrics.AddTokens
+	e := graph.NewEngine(graph.Options{Store: s.store,
+		Listeners: []graph.Listener{metrics.Listen, telemetry.LogEvents(logger)}})
+	defer metrics.WatchBreakers(e.Breakers())()
+	srv, err := server.New(server.Config{Engine: e, Graphs: set, Metrics: metrics,
+		Logger: logger, Token: f.token, MaxBodyBytes: f.maxBody, MaxRuns: f.maxRuns})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	resumed, err := srv.ResumeInterrupted(ctx)
+	if err != nil {
+		logger.Error("resume interrupted runs failed", "error", err.Error())
+	}
+	for _, th := range resumed {
+		logger.Info("resuming interrupted run", "thread", th)
+	}
+	logger.Info("serving", "addr", ln.Addr().String(), "graphs", len(set))
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("draining: runs stop at their next checkpoint")
+	drainCtx, cancel := context.WithTimeout(context.Background(), f.drain)
+	defer cancel()
+	if err := srv.Shutdown(drainCtx); err != nil {
+		logger.Warn("runs still in progress at the drain timeout", "error", err.Error())
+	}
+	if err := hs.Shutdown(drainCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// loadGraphs loads the built-in graphs and the *.yaml files in dir, which
+// may be empty. A file's graph replaces a built-in graph of the same name.
+func loadGraphs(reg *graph.Registry, dir string) (map[string]*graph.Graph, error) {
+	set := map[string]*graph.Graph{}
+	for _, name := range graphs.Names() {
+		data, file, _ := graphs.Lookup(name)
+		g, err := graph.LoadData(data, file, reg)
+		if err != nil {
+			return nil, fmt.Errorf("built-in graph %s: %w", name, err)
+		}
+		set[g.Name()] = g
+	}
+	if dir == "" {
+		return set, nil
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("--graphs %s: %w", dir, err)
+	}
+	if len(files) == 0 {
+		return nil, usageError{fmt.Errorf("--graphs %s: no *.yaml files there", dir)}
+	}
+	for _, file := range files {
+		g, err := graph.Load(file, reg)
+		if err != nil {
+			return nil, err
+		}
+		if old, ok := set[g.Name()]; ok && !strings.HasPrefix(old.Source(), "graphs/") {
+			return nil, usageError{fmt.Errorf("graph %s is in both %s and %s",
+				g.Name(), old.Source(), file)}
+		}
+		set[g.Name()] = g
+	}
+	return set, nil
+}

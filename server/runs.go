@@ -1,0 +1,292 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint"
+)
+
+// StartRequest is the body of a request to start a run.
+type StartRequest struct {
+	// Input sets state fields before the first step.
+	Input map[string]any `json:"input"`
+	// Thread is the new thread's id; empty means a random one.
+	Thread string `json:"thread,omitempty"`
+}
+
+// RunInfo is what the API reports of a run.
+type RunInfo struct {
+	Thread  string          `json:"thread"`
+	Graph   string          `json:"graph"`
+	Status  graph.Status    `json:"status"`
+	Step    int             `json:"step"`
+	Active  bool            `json:"active"`
+	Updated time.Time       `json:"updated,omitzero"`
+	Error   string          `json:"error,omitempty"`
+	Report  *graph.Counters `json:"counters,omitempty"`
+	// Output is the value of the graph's output field, when the run in
+	// this process has ended and the graph names one.
+	Output any `json:"output,omitempty"`
+}
+
+func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
+	g, ok := s.graphOr404(w, r.PathValue("name"))
+	if !ok {
+		return
+	}
+	var req StartRequest
+	if !decodeBody(w, r, &req) {
+		return
+	}
+	thread := req.Thread
+	if thread == "" {
+		thread = newThreadID()
+	}
+	o := graph.RunOptions{Thread: thread, Input: req.Input}
+	s.launch(w, g, thread, func(ctx context.Context, o2 graph.RunOptions) (*graph.Result, error) {
+		o.Listeners = o2.Listeners
+		return s.cfg.Engine.Run(ctx, g, o)
+	})
+}
+
+func (s *Server) resumeRun(w http.ResponseWriter, r *http.Request) {
+	thread := r.PathValue("thread")
+	h, ok := s.loadOr404(w, r, thread)
+	if !ok {
+		return
+	}
+	name := h.Checkpoints[0].Graph
+	g, ok := s.graphOr404(w, name)
+	if !ok {
+		return
+	}
+	s.launch(w, g, thread, func(ctx context.Context, o graph.RunOptions) (*graph.Result, error) {
+		return s.cfg.Engine.Resume(ctx, g, thread, o)
+	})
+}
+
+// launch starts fn in the background as the thread's execution and
+// answers once the run has started, or with the error that kept it from
+// starting.
+func (s *Server) launch(w http.ResponseWriter, g *graph.Graph, thread string,
+	fn func(context.Context, graph.RunOptions) (*graph.Result, error)) {
+	x, code, msg := s.admit(g.Name(), thread)
+	if x == nil {
+		status := http.StatusConflict
+		switch code {
+		case CodeDraining:
+			status = http.StatusServiceUnavailable
+		case CodeTooManyRuns:
+			status = http.StatusTooManyRequests
+		}
+		writeError(w, status, code, msg)
+		return
+	}
+	go func() {
+		defer s.wg.Done()
+		res, err := fn(s.base, graph.RunOptions{Listeners: []graph.Listener{x.listen}})
+		if err != nil && res == nil {
+			s.cfg.Logger.Warn("run did not start", "graph", g.Name(), "thread", thread,
+				"error", err.Error())
+		}
+		x.finish(res, err)
+	}()
+
+	<-x.started
+	if res, err, done := x.outcome(); done && res == nil {
+		status, code := startErrorStatus(err)
+		writeError(w, status, code, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, RunInfo{Thread: thread, Graph: g.Name(),
+		Status: graph.Running, Active: true})
+}
+
+// admit registers a new execution of thread, unless the server is
+// draining, at its bound, or already running the thread.
+func (s *Server) admit(graphName, thread string) (*execution, string, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.draining {
+		return nil, CodeDraining, "the server is shutting down and takes no new runs"
+	}
+	active := 0
+	for _, x := range s.execs {
+		if _, _, done := x.outcome(); !done {
+			active++
+		}
+	}
+	if old, ok := s.execs[thread]; ok {
+		if _, _, done := old.outcome(); !done {
+			return nil, CodeRunActive, "thread " + thread + " is running here already"
+		}
+	}
+	if s.cfg.MaxRuns > 0 && active >= s.cfg.MaxRuns {
+		return nil, CodeTooManyRuns, fmt.Sprintf("%d runs in progress; try again later", active)
+	}
+	x := newExecution(graphName, thread)
+	s.execs[thread] = x
+	s.wg.Add(1)
+	return x, "", ""
+}
+
+func startErrorStatus(err error) (int, string) {
+	var ie *graph.InputError
+	switch {
+	case errors.Is(err, graph.ErrThreadExists):
+		return http.StatusConflict, CodeThreadExists
+	case errors.As(err, &ie):
+		return http.StatusUnprocessableEntity, CodeInvalidInput
+	}
+	return http.StatusUnprocessableEntity, CodeInvalidInput
+}
+
+func (s *Server) execution(thread string) *execution {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.execs[thread]
+}
+
+func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
+	f := graph.ThreadFilter{Graph: r.URL.Query().Get("graph"),
+		Status: graph.Status(r.URL.Query().Get("status")), Limit: 100}
+	infos, err := s.cfg.Engine.Store().Threads(r.Context(), f)
+	if err != nil {
+		s.internal(w, "list threads", err)
+		return
+	}
+	out := make([]RunInfo, 0, len(infos))
+	for _, in := range infos {
+		out = append(out, RunInfo{Thread: in.Thread, Graph: in.Graph, Status: in.Status,
+			Step: in.Step, Updated: in.Updated, Error: in.Error,
+			Active: s.active(in.Thread)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"runs": out})
+}
+
+func (s *Server) active(thread string) bool {
+	x := s.execution(thread)
+	if x == nil {
+		return false
+	}
+	_, _, done := x.outcome()
+	return !done
+}
+
+func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
+	thread := r.PathValue("thread")
+	h, ok := s.loadOr404(w, r, thread)
+	if !ok {
+		return
+	}
+	last := h.Last()
+	shown := checkpoint.ShownOf(last).With(h.Status)
+	info := RunInfo{Thread: thread, Graph: last.Graph, Status: shown.Status, Step: last.Step,
+		Updated: shown.Updated, Error: shown.Error, Report: &last.Counters,
+		Active: s.active(thread)}
+	if x := s.execution(thread); x != nil {
+		if res, _, done := x.outcome(); done && res != nil {
+			info.Report = &res.Counters
+			if g := s.cfg.Graphs[res.Graph]; g != nil && g.Spec().Output != "" {
+				info.Output = res.State[g.Spec().Output]
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+func (s *Server) getState(w http.ResponseWriter, r *http.Request) {
+	thread := r.PathValue("thread")
+	h, ok := s.loadOr404(w, r, thread)
+	if !ok {
+		return
+	}
+	if x := s.execution(thread); x != nil {
+		if res, _, done := x.outcome(); done && res != nil {
+			writeJSON(w, http.StatusOK, map[string]any{"thread": thread, "state": res.State})
+			return
+		}
+	}
+	// A succeeded thread's result, state included, comes back from a
+	// resume at once, without running anything.
+	if shown := checkpoint.ShownOf(h.Last()).With(h.Status); shown.Status == graph.Succeeded {
+		if g := s.cfg.Graphs[h.Last().Graph]; g != nil {
+			res, err := s.cfg.Engine.Resume(r.Context(), g, thread, graph.RunOptions{})
+			if err == nil {
+				writeJSON(w, http.StatusOK, map[string]any{"thread": thread, "state": res.State})
+				return
+			}
+		}
+	}
+	// Any other thread: its state as of its last checkpoint.
+	if g := s.cfg.Graphs[h.Last().Graph]; g != nil {
+		if st, err := s.cfg.Engine.State(g, thread, h); err == nil {
+			writeJSON(w, http.StatusOK, map[string]any{"thread": thread, "state": st})
+			return
+		}
+	}
+	writeError(w, http.StatusConflict, CodeStateUnavailable,
+		"the state of thread "+thread+" is available once its run ends; "+
+			"stream its events or resume it")
+}
+
+// loadOr404 loads a thread's history, answering 404 when there is none.
+func (s *Server) loadOr404(w http.ResponseWriter, r *http.Request,
+	thread string) (*graph.History, bool) {
+	h, err := s.cfg.Engine.Store().Load(r.Context(), thread)
+	switch {
+	case errors.Is(err, graph.ErrThreadNotFound):
+		writeError(w, http.StatusNotFound, CodeRunNotFound, "no thread "+thread)
+		return nil, false
+	case err != nil:
+		s.internal(w, "load thread", err)
+		return nil, false
+	case len(h.Checkpoints) == 0:
+		writeError(w, http.StatusNotFound, CodeRunNotFound, "no checkpoint of thread "+thread)
+		return nil, false
+	}
+	return h, true
+}
+
+func (s *Server) internal(w http.ResponseWriter, what string, err error) {
+	s.cfg.Logger.Error(what+" failed", "error", err.Error())
+	writeError(w, http.StatusInternalServerError, CodeInternal, what+" failed")
+}
+
+// decodeBody reads a JSON body into v, answering 413 or 400 when it
+// cannot. An empty body leaves v as it is.
+func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil && dec.More() {
+		err = errors.New("trailing data after the JSON object")
+	}
+	var tooLarge *http.MaxBytesError
+	switch {
+	case err == nil, errors.Is(err, io.EOF):
+		return true
+	case errors.As(err, &tooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
+			fmt.Sprintf("the body is larger than %d bytes", tooLarge.Limit))
+	default:
+		writeError(w, http.StatusBadRequest, CodeBadJSON, "malformed request body: "+err.Error())
+	}
+	return false
+}
+
+// newThreadID returns a random 12-character hexadecimal id.
+func newThreadID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
