@@ -510,3 +510,20 @@ func TestBadChaosNodeIsRefused(t *testing.T) {
 	assert.True(t, errors.Is(err, err))
 	assert.Contains(t, err.Error(), `chaos names node "nope"`)
 }
+
+func TestNilTypedSliceAppendsNothing(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("none", "", func(context.Context, graph.Input) (graph.Update, error) {
+		var none []string
+		return graph.Update{"out": none}, nil
+	})
+	g := mustGraph(t, reg, `
+name: nilslice
+state: {out: {type: list, reducer: append}}
+nodes: {none: {run: none}}
+edges: [{from: START, to: none}, {from: none, to: END}]
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []any{}, res.State["out"])
+}

@@ -62,6 +62,10 @@ func coerce(t Type, v any) (any, error) {
 			return normalizeList(l)
 		}
 		if v != nil && reflect.TypeOf(v).Kind() == reflect.Slice {
+			if reflect.ValueOf(v).Len() == 0 {
+				// A nil or empty typed slice is an empty list, never null.
+				return []any{}, nil
+			}
 			return normalizeJSON(v)
 		}
 	case Map:
