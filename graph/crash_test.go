@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,9 +132,11 @@ func (tr *crashTrace) note(line string) {
 	if _, err := tr.f.WriteString(line + "\n"); err != nil {
 		panic(err)
 	}
-	for line == tr.hold {
-		// A sleeping goroutine keeps the runtime from declaring a deadlock.
-		time.Sleep(time.Hour)
+	if line == tr.hold {
+		// Block in a read of the pipe the parent never writes to; a read in
+		// a system call keeps the runtime from declaring a deadlock.
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		panic("the parent closed the hold pipe before killing the child")
 	}
 }
 
@@ -268,6 +271,11 @@ func crashRunChild(t *testing.T, db, tracePath string, k *crashKill) ([]string, 
 	}
 	var output bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &output, &output
+	// The child parks on this pipe at its hold line; it is closed only
+	// once the child is gone.
+	hold, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	defer hold.Close()
 	require.NoError(t, cmd.Start())
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()

@@ -69,6 +69,22 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("run limit %s reached (%s)", e.Limit, e.Value)
 }
 
+// InputError means a run's input does not fit the graph's state.
+type InputError struct {
+	Field string
+	Msg   string
+	Hint  string
+}
+
+// Error names the field.
+func (e *InputError) Error() string {
+	s := fmt.Sprintf("input field %s: %s", e.Field, e.Msg)
+	if e.Hint != "" {
+		s += " (" + e.Hint + ")"
+	}
+	return s
+}
+
 // RunError is the error a failed run returns. The run's [Result] says the
 // rest: what completed and what was compensated.
 type RunError struct {
@@ -111,3 +127,11 @@ func failureClass(err error) string {
 	}
 	return string(policies.ClassOf(err))
 }
+
+// storeError is a failure of the engine's own checkpoint writes. It leaves
+// the thread as its last written checkpoint left it: resumable, with
+// nothing compensated.
+type storeError struct{ err error }
+
+func (e *storeError) Error() string { return "write checkpoint: " + e.err.Error() }
+func (e *storeError) Unwrap() error { return e.err }

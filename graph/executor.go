@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/expr-lang/expr/vm"
-
 	"github.com/graphrun/graphrun/policies"
 )
 
@@ -53,14 +51,8 @@ type runner struct {
 // init sets the initial state from defaults and input, and schedules the
 // tasks of the first step.
 func (r *runner) init(input map[string]any) error {
-	r.state = make(State, len(r.g.fields))
-	for i := range r.g.fields {
-		f := &r.g.fields[i]
-		v, err := initialValue(f)
-		if err != nil {
-			return fmt.Errorf("state field %s: default: %w", f.Name, err)
-		}
-		r.state[f.Name] = v
+	if err := r.defaults(); err != nil {
+		return err
 	}
 	names := make([]string, 0, len(input))
 	for k := range input {
@@ -90,35 +82,8 @@ func (r *runner) init(input map[string]any) error {
 	return nil
 }
 
-func (r *runner) fieldNames() []string {
-	var names []string
-	for _, f := range r.g.fields {
-		if f.Name != LastError {
-			names = append(names, f.Name)
-		}
-	}
-	return names
-}
-
-// InputError means a run's input does not fit the graph's state.
-type InputError struct {
-	Field string
-	Msg   string
-	Hint  string
-}
-
-// Error names the field.
-func (e *InputError) Error() string {
-	s := fmt.Sprintf("input field %s: %s", e.Field, e.Msg)
-	if e.Hint != "" {
-		s += " (" + e.Hint + ")"
-	}
-	return s
-}
-
-// restore rebuilds the state and schedule of a thread from its history.
-func (r *runner) restore(h *History) error {
-	r.resumed = true
+// defaults sets every field to its default, or its type's zero value.
+func (r *runner) defaults() error {
 	r.state = make(State, len(r.g.fields))
 	for i := range r.g.fields {
 		f := &r.g.fields[i]
@@ -128,72 +93,17 @@ func (r *runner) restore(h *History) error {
 		}
 		r.state[f.Name] = v
 	}
-	for _, cp := range h.Checkpoints {
-		if cp.Graph != "" && cp.Graph != r.g.Name() {
-			return fmt.Errorf("thread %s belongs to graph %s, not %s", r.thread, cp.Graph, r.g.Name())
-		}
-		for _, w := range cp.Writes {
-			if err := r.replay(cp.Step, w); err != nil {
-				return &CorruptError{Thread: r.thread, Step: cp.Step, Err: err}
-			}
-		}
-		for _, t := range cp.Tasks {
-			r.keep(t)
-		}
-	}
-	last := h.Last()
-	r.step = last.Step
-	r.counters = last.Counters
-	r.next = last.Next
-	for _, t := range r.next {
-		if _, ok := r.g.nodes[t.Node]; !ok {
-			return fmt.Errorf("thread %s waits on node %s, which graph %s no longer has",
-				r.thread, t.Node, r.g.Name())
-		}
-	}
-	r.pending = make(map[string]*TaskResult, len(h.Pending))
-	for _, p := range h.Pending {
-		p.fromStore = true
-		r.pending[p.Task.ID] = p
-	}
-	if h.Status != nil {
-		r.compensated = h.Status.Compensated
-	}
 	return nil
 }
 
-// keep remembers a completed task whose node has a compensation, which
-// a failure of the run will call.
-func (r *runner) keep(t TaskRecord) {
-	if n := r.g.nodes[t.Node]; n != nil && n.comp != nil && t.Error == nil {
-		r.tasks = append(r.tasks, t)
-	}
-}
-
-// replay applies one stored write to the state being rebuilt.
-func (r *runner) replay(step int, w Write) error {
-	f, ok := r.g.Field(w.Field)
-	if !ok {
-		return fmt.Errorf("write to undeclared field %s", w.Field)
-	}
-	if step == 0 {
-		v, err := coerce(f.Type, w.Value)
-		if err != nil {
-			return fmt.Errorf("field %s: %w", w.Field, err)
+func (r *runner) fieldNames() []string {
+	var names []string
+	for _, f := range r.g.fields {
+		if f.Name != LastError {
+			names = append(names, f.Name)
 		}
-		r.state[w.Field] = v
-		return nil
 	}
-	v, err := coerceUpdate(&f, w.Value)
-	if err != nil {
-		return fmt.Errorf("field %s: %w", w.Field, err)
-	}
-	nv, err := reduce(&f, r.state[w.Field], v)
-	if err != nil {
-		return fmt.Errorf("field %s: %w", w.Field, err)
-	}
-	r.state[w.Field] = nv
-	return nil
+	return names
 }
 
 // loop runs steps until no task is left, a task fails, a limit is hit or
@@ -221,10 +131,10 @@ func (r *runner) loop(parent context.Context, resumed bool) (*Result, error) {
 		}
 		if r.limits.MaxSteps > 0 && r.step >= r.limits.MaxSteps {
 			return r.fail(parent, &LimitError{Limit: "max_steps",
-				Value: strconv.Itoa(r.limits.MaxSteps) + " steps completed, more scheduled"}, "")
+				Value: strconv.Itoa(r.limits.MaxSteps) + " steps completed, more scheduled"})
 		}
-		if err, node := r.runStep(ctx); err != nil {
-			return r.stop(parent, ctx, err, node)
+		if err := r.runStep(ctx); err != nil {
+			return r.stop(parent, ctx, err)
 		}
 	}
 	if err := r.committer.flush(parent); err != nil {
@@ -245,10 +155,10 @@ func startReason(resumed bool) string {
 // stop ends a run whose step returned err: an interruption when the
 // caller's context ended, a deadline failure when the run's own deadline
 // passed, and a failure otherwise.
-func (r *runner) stop(parent, ctx context.Context, err error, node ...string) (*Result, error) {
-	failed := ""
-	if len(node) > 0 {
-		failed = node[0]
+func (r *runner) stop(parent, ctx context.Context, err error) (*Result, error) {
+	var se *storeError
+	if errors.As(err, &se) {
+		return r.finishError(parent, se.err)
 	}
 	if parent.Err() != nil {
 		_ = r.committer.flush(parent)
@@ -261,7 +171,7 @@ func (r *runner) stop(parent, ctx context.Context, err error, node ...string) (*
 	if ctx.Err() != nil {
 		err = &LimitError{Limit: "deadline", Value: r.limits.Deadline.String()}
 	}
-	return r.fail(parent, err, failed)
+	return r.fail(parent, err)
 }
 
 // finishError ends a run whose checkpoint could not be written. The thread
@@ -277,9 +187,8 @@ func (r *runner) finishError(ctx context.Context, err error) (*Result, error) {
 func (r *runner) since() time.Duration { return r.e.o.Clock.Now().Sub(r.started) }
 
 // runStep runs the tasks in r.next as one step, merges their writes and
-// commits the step. It returns the error that fails the run and the node
-// it failed in.
-func (r *runner) runStep(ctx context.Context) (error, string) {
+// commits the step. It returns the error that ends the run.
+func (r *runner) runStep(ctx context.Context) error {
 	tasks, held := r.deferred(r.next)
 	step := r.step + 1
 	var stepStart time.Time
@@ -306,17 +215,18 @@ func (r *runner) runStep(ctx context.Context) (error, string) {
 		errs = make([]error, len(tasks))
 		r.runParallel(ctx, step, tasks, results, errs)
 	}
+	// Report a task's own failure before a sibling left unstarted by it.
 	for pass := 0; pass < 2; pass++ {
-		for i, err := range errs {
+		for _, err := range errs {
 			if err != nil && (pass == 1 || !errors.Is(err, errNotStarted)) {
-				return err, tasks[i].Node
+				return err
 			}
 		}
 	}
 
 	writes, err := r.merge(results)
 	if err != nil {
-		return err, ""
+		return err
 	}
 	var next []Task
 	if len(results) == 1 && len(held) == 0 {
@@ -339,36 +249,13 @@ func (r *runner) runStep(ctx context.Context) (error, string) {
 			records[i] = res.Record
 		}
 		if err := r.commit(ctx, r.checkpoint(writes, records)); err != nil {
-			return &RunError{Thread: r.thread, Class: string(policies.Storage),
-				Err: fmt.Errorf("write checkpoint: %w", err)}, ""
+			return &storeError{err}
 		}
 	}
 	if len(r.listeners) > 0 {
 		r.emit(Event{Kind: StepDone, Step: step, Duration: r.e.o.Clock.Now().Sub(stepStart)})
 	}
-	return nil, ""
-}
-
-// deferred splits the scheduled tasks into those that run now and the
-// deferred ones held back while anything else is scheduled.
-func (r *runner) deferred(tasks []Task) (run, held []Task) {
-	if !r.g.hasDefer {
-		return tasks, nil
-	}
-	for _, t := range tasks {
-		if r.g.nodes[t.Node].Defer {
-			held = append(held, t)
-		} else {
-			run = append(run, t)
-		}
-	}
-	if len(run) == 0 || len(held) == 0 {
-		return tasks, nil
-	}
-	for i := range held {
-		held[i].ID = ""
-	}
-	return run, held
+	return nil
 }
 
 // runParallel runs the tasks of one step concurrently, bounded by the
@@ -436,9 +323,6 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, result
 	}
 	wg.Wait()
 }
-
-// vmPool holds expression machines for reuse across evaluations.
-var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
 
 // errNotStarted marks a task left unstarted because a sibling failed.
 var errNotStarted = errors.New("not started: another task of the step failed")
@@ -552,8 +436,7 @@ func (r *runner) record(ctx context.Context, step int, res *TaskResult, record b
 		return r.e.o.Store.PutTask(ctx, r.thread, step, res)
 	})
 	if err != nil {
-		return &RunError{Thread: r.thread, Class: string(policies.Storage), Node: res.Task.Node,
-			Err: fmt.Errorf("record task %s: %w", res.Task.ID, err)}
+		return &storeError{fmt.Errorf("record task %s: %w", res.Task.ID, err)}
 	}
 	return nil
 }
@@ -617,120 +500,6 @@ func (r *runner) check(node string, upd Update) ([]Write, error) {
 	return writes, nil
 }
 
-// route picks the tasks that follow node n, reading the state as it will
-// be once n's own writes are applied.
-func (r *runner) route(n *node, writes []Write) ([]Task, error) {
-	needsState := false
-	for _, e := range n.out {
-		if e.Switch != nil || e.Map != nil {
-			needsState = true
-		}
-	}
-	env := r.state
-	if needsState && len(writes) > 0 {
-		env = make(State, len(r.state))
-		for k, v := range r.state {
-			env[k] = v
-		}
-		for _, w := range writes {
-			f := &r.g.fields[r.g.index[w.Field]]
-			cur := env[w.Field]
-			if l, ok := cur.([]any); ok {
-				cur = slices.Clip(l)
-			}
-			v, err := reduce(f, cur, w.Value)
-			if err != nil {
-				return nil, err
-			}
-			env[w.Field] = v
-		}
-	}
-	return r.routeEdges(n.out, n.Name, env)
-}
-
-// routeInPlace is route for a step with a single task: it applies the
-// writes to the state itself, so no copy is made, and takes them back when
-// routing fails.
-func (r *runner) routeInPlace(n *node, writes []Write) ([]Task, error) {
-	var saved [4]any
-	old := saved[:0]
-	for _, w := range writes {
-		f := &r.g.fields[r.g.index[w.Field]]
-		cur := r.state[w.Field]
-		old = append(old, cur)
-		v, err := reduce(f, cur, w.Value)
-		if err != nil {
-			r.undo(writes[:len(old)-1], old)
-			return nil, err
-		}
-		r.state[w.Field] = v
-	}
-	next, err := r.routeEdges(n.out, n.Name, r.state)
-	if err != nil {
-		r.undo(writes, old)
-		return nil, err
-	}
-	return next, nil
-}
-
-// undo puts back the values writes replaced, newest first.
-func (r *runner) undo(writes []Write, old []any) {
-	for i := len(writes) - 1; i >= 0; i-- {
-		r.state[writes[i].Field] = old[i]
-	}
-}
-
-// routeEdges evaluates the edges leaving from against env.
-func (r *runner) routeEdges(edges []*edge, from string, env State) ([]Task, error) {
-	var next []Task
-	for _, e := range edges {
-		switch {
-		case e.Map != nil:
-			items, _ := env[e.Map.Over].([]any)
-			for i, item := range items {
-				next = append(next, Task{Node: e.Map.To, Index: i, Item: item, HasItem: true})
-			}
-		case len(e.Switch) > 0:
-			to, err := r.pick(e, from, env)
-			if err != nil {
-				return nil, err
-			}
-			if to != End {
-				next = append(next, Task{Node: to})
-			}
-		default:
-			for _, to := range e.To {
-				if to != End {
-					next = append(next, Task{Node: to})
-				}
-			}
-		}
-	}
-	return next, nil
-}
-
-// pick returns the target of the first matching case of a switch edge.
-func (r *runner) pick(e *edge, from string, env State) (string, error) {
-	for i, c := range e.Switch {
-		prog := e.cases[i]
-		if prog == nil {
-			return c.To, nil
-		}
-		v := vmPool.Get().(*vm.VM)
-		out, err := v.Run(prog, map[string]any(env))
-		vmPool.Put(v)
-		if err != nil {
-			return "", &RouteError{Node: from, Pos: c.Pos,
-				Msg: fmt.Sprintf("evaluate %q: %v", c.When, err)}
-		}
-		if b, _ := out.(bool); b {
-			return c.To, nil
-		}
-	}
-	return "", &RouteError{Node: from, Pos: e.Pos,
-		Msg: "no case matched and the switch has no default (add a case without `when`)"}
-}
-
 // merge applies the step's writes to the state through the reducers, in
 // task order. Two tasks writing one replace field is a conflict, checked
 // before anything is applied.
@@ -783,45 +552,4 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 		all = append(all, res.Writes...)
 	}
 	return all, nil
-}
-
-// assignIDs gives the tasks of a step their ids. Plain tasks of one node
-// run once per step; map and fallback tasks each run.
-func (r *runner) assignIDs(step int, tasks []Task) []Task {
-	if len(tasks) == 0 {
-		return nil
-	}
-	prefix := strconv.Itoa(step) + ":"
-	if len(tasks) == 1 {
-		t := tasks[0]
-		t.ID = prefix + t.Node
-		if t.HasItem {
-			t.ID += ":" + strconv.Itoa(t.Index)
-		}
-		return []Task{t}
-	}
-	out := make([]Task, 0, len(tasks))
-	plain := map[string]bool{}
-	used := map[string]int{}
-	for _, t := range tasks {
-		if !t.HasItem && t.Error == nil {
-			if plain[t.Node] {
-				continue
-			}
-			plain[t.Node] = true
-		}
-		id := prefix + t.Node
-		if t.HasItem {
-			id += ":" + strconv.Itoa(t.Index)
-		}
-		if n := used[id]; n > 0 {
-			used[id] = n + 1
-			id += "#" + strconv.Itoa(n+1)
-		} else {
-			used[id] = 1
-		}
-		t.ID = id
-		out = append(out, t)
-	}
-	return out
 }

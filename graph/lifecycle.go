@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 
 	"github.com/graphrun/graphrun/policies"
@@ -46,17 +45,14 @@ func (r *runner) commit(ctx context.Context, cp *Checkpoint) error {
 
 // fail ends a run with a failure: it runs the compensations of the tasks
 // that completed, newest first, records the failed status and reports.
-func (r *runner) fail(parent context.Context, err error, node string) (*Result, error) {
+func (r *runner) fail(parent context.Context, err error) (*Result, error) {
 	ctx := context.WithoutCancel(parent)
 	_ = r.committer.flush(ctx)
 	var re *RunError
 	if !errors.As(err, &re) {
-		re = &RunError{Thread: r.thread, Class: failureClass(err), Node: node, Err: err}
+		re = &RunError{Thread: r.thread, Class: failureClass(err), Err: err}
 	}
 	r.failure = &ErrorRecord{Class: re.Class, Message: re.Err.Error(), Node: re.Node}
-	if re.Node != "" {
-		r.failure.Message = fmt.Sprintf("%v", re.Err)
-	}
 	r.status = Failed
 	r.compensate(ctx)
 	r.setStatus(ctx)

@@ -291,3 +291,53 @@ edges:
 	assert.Equal(t, 1, c.get("join"), "the join runs once, after the fallback branch")
 	assert.Equal(t, 3, res.State["joined"])
 }
+
+// failingStore fails every commit after the first few.
+type failingStore struct {
+	graph.Store
+	commits, failAfter int
+}
+
+func (s *failingStore) Commit(ctx context.Context, cp *graph.Checkpoint) error {
+	if s.commits++; s.commits > s.failAfter {
+		return errors.New("disk full")
+	}
+	return s.Store.Commit(ctx, cp)
+}
+
+func TestCheckpointWriteFailureLeavesThreadResumable(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	reg.Register("book", "", counted(&c, graph.Update{"n": 1}))
+	reg.Register("unbook", "", func(context.Context, graph.Input) (graph.Update, error) {
+		c.add("unbook")
+		return nil, nil
+	})
+	reg.Register("pay", "", counted(&c, graph.Update{"n": 1}))
+	g := mustGraph(t, reg, `
+name: diskfull
+state: {n: {type: int, reducer: add}}
+nodes:
+  book: {run: book, compensate: unbook}
+  pay: {run: pay}
+edges:
+  - {from: START, to: book}
+  - {from: book, to: pay}
+  - {from: pay, to: END}
+`)
+	mem := memory.New()
+	store := &failingStore{Store: mem, failAfter: 2}
+	res, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,
+		graph.RunOptions{Thread: "d"})
+	var re *graph.RunError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "storage", re.Class)
+	assert.Equal(t, graph.Running, res.Status, "a failed checkpoint write is not a failed run")
+	assert.Zero(t, c.get("unbook"), "nothing is compensated")
+
+	res, err = graph.NewEngine(graph.Options{Store: mem}).Resume(context.Background(), g, "d", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.State["n"])
+	assert.Equal(t, 1, c.get("book"))
+	assert.Equal(t, 2, c.get("pay"), "only the step whose checkpoint was lost runs again")
+}

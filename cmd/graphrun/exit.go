@@ -42,8 +42,5 @@ func exitCode(err error) int {
 		}
 		return exitFailed
 	}
-	if isFlagError(err) {
-		return exitUsage
-	}
 	return exitFailed
 }

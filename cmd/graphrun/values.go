@@ -10,14 +10,6 @@ import (
 	"github.com/graphrun/graphrun/graph"
 )
 
-// isFlagError reports whether err came from cobra's flag parsing.
-func isFlagError(err error) bool {
-	s := err.Error()
-	return strings.HasPrefix(s, "unknown flag") || strings.HasPrefix(s, "unknown shorthand") ||
-		strings.HasPrefix(s, "flag needs") || strings.HasPrefix(s, "invalid argument") ||
-		strings.HasPrefix(s, "unknown command") || strings.Contains(s, "arg(s)")
-}
-
 // readInput builds a run's input from a JSON state file and --set pairs;
 // the pairs win.
 func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any, error) {

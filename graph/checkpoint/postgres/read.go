@@ -35,27 +35,7 @@ func (s *Store) Load(ctx context.Context, thread string) (*graph.History, error)
 		return nil, fmt.Errorf("load thread %s: %w", thread, err)
 	}
 	defer rows.Close()
-	h := &graph.History{}
-	for rows.Next() {
-		var (
-			kind, step int
-			order      int64
-			data       []byte
-		)
-		if err := rows.Scan(&kind, &step, &order, &data); err != nil {
-			return nil, fmt.Errorf("load thread %s: %w", thread, err)
-		}
-		if err := checkpoint.DecodeRow(h, thread, kind, step, data); err != nil {
-			return nil, fmt.Errorf("load: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("load thread %s: %w", thread, err)
-	}
-	if len(h.Checkpoints) == 0 {
-		return nil, fmt.Errorf("load thread %s: %w", thread, graph.ErrThreadNotFound)
-	}
-	return h, nil
+	return checkpoint.ReadHistory(thread, rows)
 }
 
 // Threads lists the threads that match f, most recently updated first.
@@ -72,23 +52,7 @@ func (s *Store) Threads(ctx context.Context, f graph.ThreadFilter) ([]graph.Thre
 		return nil, fmt.Errorf("threads: %w", err)
 	}
 	defer rows.Close()
-	var out []graph.ThreadInfo
-	for rows.Next() {
-		var (
-			i                graph.ThreadInfo
-			created, updated int64
-		)
-		err := rows.Scan(&i.Thread, &i.Graph, &i.Status, &i.Step, &created, &updated, &i.Error)
-		if err != nil {
-			return nil, fmt.Errorf("threads: %w", err)
-		}
-		i.Created, i.Updated = checkpoint.FromNanos(created), checkpoint.FromNanos(updated)
-		out = append(out, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("threads: %w", err)
-	}
-	return out, nil
+	return checkpoint.ReadThreads(rows)
 }
 
 // Prune deletes every thread that is not running and matches o, with its

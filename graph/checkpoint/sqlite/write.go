@@ -47,13 +47,9 @@ func commitTx(ctx context.Context, tx *sql.Tx, cp *graph.Checkpoint, data []byte
 	case cp.Step <= last:
 		return graph.ErrConflict
 	}
-	shown := checkpoint.ShownOf(cp)
-	if setRaw != nil {
-		set, err := checkpoint.DecodeStatus(setRaw)
-		if err != nil {
-			return checkpoint.CorruptAt(cp.Thread, last, nil, err)
-		}
-		shown = shown.With(set)
+	shown, err := checkpoint.ShownAfter(cp, last, setRaw)
+	if err != nil {
+		return err
 	}
 
 	// Update the thread's row, then add the checkpoint's.

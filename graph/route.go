@@ -1,0 +1,190 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/expr-lang/expr/vm"
+)
+
+// route picks the tasks that follow node n, reading the state as it will
+// be once n's own writes are applied.
+func (r *runner) route(n *node, writes []Write) ([]Task, error) {
+	needsState := false
+	for _, e := range n.out {
+		if e.Switch != nil || e.Map != nil {
+			needsState = true
+		}
+	}
+	env := r.state
+	if needsState && len(writes) > 0 {
+		env = make(State, len(r.state))
+		for k, v := range r.state {
+			env[k] = v
+		}
+		for _, w := range writes {
+			f := &r.g.fields[r.g.index[w.Field]]
+			cur := env[w.Field]
+			if l, ok := cur.([]any); ok {
+				cur = slices.Clip(l)
+			}
+			v, err := reduce(f, cur, w.Value)
+			if err != nil {
+				return nil, err
+			}
+			env[w.Field] = v
+		}
+	}
+	return r.routeEdges(n.out, n.Name, env)
+}
+
+// routeInPlace is route for a step with a single task: it applies the
+// writes to the state itself, so no copy is made, and takes them back when
+// routing fails.
+func (r *runner) routeInPlace(n *node, writes []Write) ([]Task, error) {
+	var saved [4]any
+	old := saved[:0]
+	for _, w := range writes {
+		f := &r.g.fields[r.g.index[w.Field]]
+		cur := r.state[w.Field]
+		old = append(old, cur)
+		v, err := reduce(f, cur, w.Value)
+		if err != nil {
+			r.undo(writes[:len(old)-1], old)
+			return nil, err
+		}
+		r.state[w.Field] = v
+	}
+	next, err := r.routeEdges(n.out, n.Name, r.state)
+	if err != nil {
+		r.undo(writes, old)
+		return nil, err
+	}
+	return next, nil
+}
+
+// undo puts back the values writes replaced, newest first.
+func (r *runner) undo(writes []Write, old []any) {
+	for i := len(writes) - 1; i >= 0; i-- {
+		r.state[writes[i].Field] = old[i]
+	}
+}
+
+// routeEdges evaluates the edges leaving from against env.
+func (r *runner) routeEdges(edges []*edge, from string, env State) ([]Task, error) {
+	var next []Task
+	for _, e := range edges {
+		switch {
+		case e.Map != nil:
+			items, _ := env[e.Map.Over].([]any)
+			for i, item := range items {
+				next = append(next, Task{Node: e.Map.To, Index: i, Item: item, HasItem: true})
+			}
+		case len(e.Switch) > 0:
+			to, err := r.pick(e, from, env)
+			if err != nil {
+				return nil, err
+			}
+			if to != End {
+				next = append(next, Task{Node: to})
+			}
+		default:
+			for _, to := range e.To {
+				if to != End {
+					next = append(next, Task{Node: to})
+				}
+			}
+		}
+	}
+	return next, nil
+}
+
+// pick returns the target of the first matching case of a switch edge.
+func (r *runner) pick(e *edge, from string, env State) (string, error) {
+	for i, c := range e.Switch {
+		prog := e.cases[i]
+		if prog == nil {
+			return c.To, nil
+		}
+		v := vmPool.Get().(*vm.VM)
+		out, err := v.Run(prog, map[string]any(env))
+		vmPool.Put(v)
+		if err != nil {
+			return "", &RouteError{Node: from, Pos: c.Pos,
+				Msg: fmt.Sprintf("evaluate %q: %v", c.When, err)}
+		}
+		if b, _ := out.(bool); b {
+			return c.To, nil
+		}
+	}
+	return "", &RouteError{Node: from, Pos: e.Pos,
+		Msg: "no case matched and the switch has no default (add a case without `when`)"}
+}
+
+// deferred splits the scheduled tasks into those that run now and the
+// deferred ones held back while anything else is scheduled.
+func (r *runner) deferred(tasks []Task) (run, held []Task) {
+	if !r.g.hasDefer {
+		return tasks, nil
+	}
+	for _, t := range tasks {
+		if r.g.nodes[t.Node].Defer {
+			held = append(held, t)
+		} else {
+			run = append(run, t)
+		}
+	}
+	if len(run) == 0 || len(held) == 0 {
+		return tasks, nil
+	}
+	for i := range held {
+		held[i].ID = ""
+	}
+	return run, held
+}
+
+// assignIDs gives the tasks of a step their ids. Plain tasks of one node
+// run once per step; map and fallback tasks each run.
+func (r *runner) assignIDs(step int, tasks []Task) []Task {
+	if len(tasks) == 0 {
+		return nil
+	}
+	prefix := strconv.Itoa(step) + ":"
+	if len(tasks) == 1 {
+		t := tasks[0]
+		t.ID = prefix + t.Node
+		if t.HasItem {
+			t.ID += ":" + strconv.Itoa(t.Index)
+		}
+		return []Task{t}
+	}
+	out := make([]Task, 0, len(tasks))
+	plain := map[string]bool{}
+	used := map[string]int{}
+	for _, t := range tasks {
+		if !t.HasItem && t.Error == nil {
+			if plain[t.Node] {
+				continue
+			}
+			plain[t.Node] = true
+		}
+		id := prefix + t.Node
+		if t.HasItem {
+			id += ":" + strconv.Itoa(t.Index)
+		}
+		if n := used[id]; n > 0 {
+			used[id] = n + 1
+			id += "#" + strconv.Itoa(n+1)
+		} else {
+			used[id] = 1
+		}
+		t.ID = id
+		out = append(out, t)
+	}
+	return out
+}
+
+// vmPool holds expression machines for reuse across evaluations.
+var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
