@@ -98,6 +98,10 @@ type Result struct {
 	Error *ErrorRecord
 	// Compensated lists the tasks whose compensation ran, newest first.
 	Compensated []string
+	// Handled lists, in order, how this run met its failures: each node
+	// failure, retry scheduled (with its delay and why), breaker change,
+	// fallback taken and compensation.
+	Handled []Event
 	// Resumed says the run continued an existing thread.
 	Resumed bool
 	// Duration is the run's wall time.

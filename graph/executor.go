@@ -27,6 +27,8 @@ type runner struct {
 	committer *committer
 
 	emitMu sync.Mutex
+	// handled keeps the resilience events for the result.
+	handled []Event
 
 	// mu guards counters while the tasks of a step run.
 	mu       sync.Mutex
@@ -46,6 +48,10 @@ type runner struct {
 	// pendingStart holds the input checkpoint of a new thread until the
 	// run starts.
 	pendingStart *Checkpoint
+	// solo and one hold the result of a step with a single task, which
+	// is not retained beyond its step.
+	solo TaskResult
+	one  [1]*TaskResult
 }
 
 // init sets the initial state from defaults and input, and schedules the
@@ -201,25 +207,26 @@ func (r *runner) runStep(ctx context.Context) error {
 		r.emit(Event{Kind: StepStarted, Step: step, Nodes: nodes})
 	}
 
-	var (
-		results []*TaskResult
-		errs    []error
-		one     [1]*TaskResult
-		oneErr  [1]error
-	)
+	var results []*TaskResult
 	if len(tasks) == 1 {
-		results, errs = one[:], oneErr[:]
-		results[0], errs[0] = r.runTask(ctx, step, tasks[0], false)
+		// A step of one task, the common case, allocates no bookkeeping:
+		// its result lives in the runner and its writes apply in place.
+		res, err := r.runTask(ctx, step, tasks[0], false)
+		if err != nil {
+			return err
+		}
+		r.one[0] = res
+		results = r.one[:]
 	} else {
 		results = make([]*TaskResult, len(tasks))
-		errs = make([]error, len(tasks))
+		errs := make([]error, len(tasks))
 		r.runParallel(ctx, step, tasks, results, errs)
-	}
-	// Report a task's own failure before a sibling left unstarted by it.
-	for pass := 0; pass < 2; pass++ {
-		for _, err := range errs {
-			if err != nil && (pass == 1 || !errors.Is(err, errNotStarted)) {
-				return err
+		// Report a task's own failure before a sibling left unstarted by it.
+		for pass := 0; pass < 2; pass++ {
+			for _, err := range errs {
+				if err != nil && (pass == 1 || !errors.Is(err, errNotStarted)) {
+					return err
+				}
 			}
 		}
 	}
@@ -342,10 +349,20 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, record bool) (*T
 		State: r.state, With: n.With, Item: t.Item, Index: t.Index, Error: t.Error,
 		Counters: counters,
 	}
-	res := &TaskResult{Task: t}
-	started := r.e.o.Clock.Now()
+	res := &r.solo
+	if record {
+		res = new(TaskResult)
+	}
+	*res = TaskResult{Task: t}
+	// Task timings go to checkpoints and events; with neither, skip the
+	// clock.
+	timed := r.e.o.Store != nil || len(r.listeners) > 0
+	var started time.Time
+	if timed {
+		started = r.e.o.Clock.Now()
+	}
 	var hooks policies.Hooks
-	if len(r.listeners) > 0 {
+	if pol != nil || len(r.listeners) > 0 {
 		hooks = r.hooks(step, t)
 	}
 	solo := !record
@@ -372,8 +389,10 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, record bool) (*T
 		res.Writes, res.Next = writes, next
 		return nil
 	})
-	res.Record = TaskRecord{ID: t.ID, Node: t.Node, Attempts: attempts, Started: started,
-		Duration: r.e.o.Clock.Now().Sub(started)}
+	res.Record = TaskRecord{ID: t.ID, Node: t.Node, Attempts: attempts, Started: started}
+	if timed {
+		res.Record.Duration = r.e.o.Clock.Now().Sub(started)
+	}
 	r.mu.Lock()
 	r.counters.Attempts += attempts
 	if attempts > 1 {

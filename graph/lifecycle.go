@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 
 	"github.com/graphrun/graphrun/policies"
 )
@@ -114,19 +115,42 @@ func (r *runner) result() *Result {
 		Status: r.status, State: maps.Clone(r.state), Steps: r.step,
 		Counters: counters, Error: r.failure,
 		Compensated: r.compensated, Resumed: r.resumed, Duration: r.since(),
+		Handled: r.handledEvents(),
 	}
 }
 
 // emit delivers ev to the listeners, one at a time.
+// Resilience events are also kept for the run's result.
 func (r *runner) emit(ev Event) {
-	if len(r.listeners) == 0 {
+	keep := resilience(ev.Kind)
+	if len(r.listeners) == 0 && !keep {
 		return
 	}
 	ev.Time = r.e.o.Clock.Now()
 	ev.Graph, ev.Thread, ev.Run = r.g.Name(), r.thread, r.run
 	r.emitMu.Lock()
 	defer r.emitMu.Unlock()
+	if keep {
+		r.handled = append(r.handled, ev)
+	}
 	for _, l := range r.listeners {
 		l(ev)
 	}
+}
+
+// resilience reports whether events of kind k say how a failure was
+// handled: they make up [Result.Handled].
+func resilience(k EventKind) bool {
+	switch k {
+	case NodeFailed, RetryScheduled, BreakerChanged, FallbackTaken, CompensationRun,
+		CompensationFail:
+		return true
+	}
+	return false
+}
+
+func (r *runner) handledEvents() []Event {
+	r.emitMu.Lock()
+	defer r.emitMu.Unlock()
+	return slices.Clone(r.handled)
 }

@@ -153,12 +153,13 @@ func (r *runner) assignIDs(step int, tasks []Task) []Task {
 	}
 	prefix := strconv.Itoa(step) + ":"
 	if len(tasks) == 1 {
-		t := tasks[0]
+		// The slice is the step's own, fresh from routing: name in place.
+		t := &tasks[0]
 		t.ID = prefix + t.Node
 		if t.HasItem {
 			t.ID += ":" + strconv.Itoa(t.Index)
 		}
-		return []Task{t}
+		return tasks[:1:1]
 	}
 	out := make([]Task, 0, len(tasks))
 	plain := map[string]bool{}

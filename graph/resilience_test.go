@@ -1,0 +1,234 @@
+package graph_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/policies"
+	"github.com/graphrun/graphrun/policies/policiestest"
+)
+
+// flakyGraph calls a flaky service under a retry policy, with an offline
+// fallback and a shared breaker.
+const flakyGraph = `
+name: flaky
+state:
+  answer: string
+breakers:
+  service: {failures: FAILURES, cooldown: 1h, half_open_probes: 1}
+policies:
+  service:
+    retry: {max_attempts: 8, initial_interval: 100ms, max_interval: 2s, jitter: 0.5, max_wait: 10s}
+    breaker: service
+    fallback:
+      - {on: [any], to: offline}
+nodes:
+  call: {run: call, policy: service}
+  offline: {run: offline}
+edges:
+  - {from: START, to: call}
+  - {from: call, to: END}
+  - {from: offline, to: END}
+`
+
+// flaky is flakyGraph with a breaker that opens after failures failures.
+func flaky(failures int) string {
+	return strings.Replace(flakyGraph, "FAILURES", strconv.Itoa(failures), 1)
+}
+
+const requestedWait = 1500 * time.Millisecond
+
+// transient fails a call at rate 30% with a transient class; rate limits
+// ask for requestedWait.
+func transient(seed uint64) graph.Func {
+	var mu sync.Mutex
+	rng := rand.New(rand.NewPCG(seed, 1))
+	classes := []policies.Class{policies.RateLimit, policies.Timeout, policies.ServerError}
+	return func(context.Context, graph.Input) (graph.Update, error) {
+		mu.Lock()
+		fail, class := rng.Float64() < 0.3, classes[rng.IntN(len(classes))]
+		mu.Unlock()
+		if !fail {
+			return graph.Update{"answer": "service"}, nil
+		}
+		e := policies.Errorf(class, "injected %s", class)
+		if class == policies.RateLimit {
+			e.RetryAfter = requestedWait
+		}
+		return nil, e
+	}
+}
+
+func TestChaosOnAGraphRecoversAndHonoursWaits(t *testing.T) {
+	t.Run("with 30% transient failures at least 99.9% of 1,000 runs succeed through retries", func(t *testing.T) {
+		reg := graph.NewRegistry()
+		reg.Register("call", "", transient(42))
+		reg.Register("offline", "", set("answer", "offline"))
+		// A breaker that trips on a run of 20 failures ignores transient
+		// noise.
+		g := mustGraph(t, reg, flaky(20))
+		clock := policiestest.NewFakeClock(policiestest.Epoch)
+		var (
+			mu      sync.Mutex
+			retries []graph.Event
+		)
+		e := graph.NewEngine(graph.Options{Clock: clock, Listeners: []graph.Listener{func(ev graph.Event) {
+			if ev.Kind == graph.RetryScheduled {
+				mu.Lock()
+				retries = append(retries, ev)
+				mu.Unlock()
+			}
+		}}})
+		served := 0
+		for range 1000 {
+			res, err := e.Run(context.Background(), g, graph.RunOptions{})
+			require.NoError(t, err)
+			if res.State["answer"] == "service" {
+				served++
+			}
+		}
+		assert.GreaterOrEqual(t, served, 999)
+		require.NotEmpty(t, retries)
+		waited := 0
+		for _, ev := range retries {
+			if ev.Class == string(policies.RateLimit) {
+				waited++
+				assert.Equal(t, requestedWait, ev.Delay, "the server's wait wins over backoff")
+				assert.Equal(t, policies.ReasonRetryAfter, ev.Reason)
+			} else {
+				assert.LessOrEqual(t, ev.Delay, 2*time.Second, "backoff stays under max_interval")
+			}
+		}
+		assert.Positive(t, waited)
+	})
+
+	t.Run("with permanent failures the fallback completes every run and the breaker stops calls", func(t *testing.T) {
+		var calls atomic.Int32
+		reg := graph.NewRegistry()
+		reg.Register("call", "", func(context.Context, graph.Input) (graph.Update, error) {
+			calls.Add(1)
+			return nil, policies.Errorf(policies.ServerError, "down for good")
+		})
+		reg.Register("offline", "", set("answer", "offline"))
+		g := mustGraph(t, reg, flaky(3))
+		e := graph.NewEngine(graph.Options{Clock: policiestest.NewFakeClock(policiestest.Epoch)})
+		for i := range 20 {
+			res, err := e.Run(context.Background(), g, graph.RunOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, "offline", res.State["answer"])
+			assert.Equal(t, "breaker_open", res.State["last_error"].(map[string]any)["class"],
+				"the third failure opens the breaker, which then refuses the call")
+			if i == 0 {
+				var opened bool
+				for _, ev := range res.Handled {
+					opened = opened || ev.Kind == graph.BreakerChanged && ev.To == "open"
+				}
+				assert.True(t, opened, "the first run reports the breaker opening")
+			}
+		}
+		assert.Equal(t, int32(3), calls.Load(), "three failures open the breaker; then no call is made")
+		assert.Equal(t, []string{"service"}, e.Breakers().Open())
+	})
+}
+
+func TestTwoHundredRunsShareOneBreaker(t *testing.T) {
+	var calls atomic.Int32
+	reg := graph.NewRegistry()
+	reg.Register("call", "", func(context.Context, graph.Input) (graph.Update, error) {
+		calls.Add(1)
+		return nil, policies.Errorf(policies.ServerError, "down")
+	})
+	reg.Register("offline", "", set("answer", "offline"))
+	g := mustGraph(t, reg, flaky(3))
+	breakers := policies.NewBreakers()
+	var (
+		mu          sync.Mutex
+		transitions []string
+	)
+	defer breakers.Subscribe(func(c policies.BreakerChange) {
+		mu.Lock()
+		transitions = append(transitions, c.From+">"+c.To)
+		mu.Unlock()
+	})()
+	e := graph.NewEngine(graph.Options{Breakers: breakers, Clock: policiestest.NewFakeClock(policiestest.Epoch)})
+	var wg sync.WaitGroup
+	for range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := e.Run(context.Background(), g, graph.RunOptions{})
+			assert.NoError(t, err)
+			assert.Equal(t, "offline", res.State["answer"])
+		}()
+	}
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"closed>open"}, transitions, "one trip, shared by every run")
+	assert.Less(t, int(calls.Load()), 200*8, "the open breaker stopped most calls")
+}
+
+func TestRunDeadlineFailsTheRunAndCompensates(t *testing.T) {
+	var undone atomic.Int32
+	reg := graph.NewRegistry()
+	reg.Register("reserve", "", set("n", 1))
+	reg.Register("release", "", func(context.Context, graph.Input) (graph.Update, error) {
+		undone.Add(1)
+		return nil, nil
+	})
+	reg.Register("wait", "", func(ctx context.Context, _ graph.Input) (graph.Update, error) {
+		<-ctx.Done()
+		return nil, ctx.Err()
+	})
+	g := mustGraph(t, reg, `
+name: deadline
+limits: {deadline: 20ms}
+state: {n: int}
+nodes:
+  reserve: {run: reserve, compensate: release}
+  wait: {run: wait}
+edges:
+  - {from: START, to: reserve}
+  - {from: reserve, to: wait}
+  - {from: wait, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	var le *graph.LimitError
+	require.ErrorAs(t, err, &le)
+	assert.Equal(t, "deadline", le.Limit)
+	assert.Equal(t, graph.Failed, res.Status)
+	assert.Equal(t, int32(1), undone.Load())
+	assert.Equal(t, 1, res.Steps, "the step in flight at the deadline is not committed")
+}
+
+func TestHandledEventsListHowFailuresWereMet(t *testing.T) {
+	reg := graph.NewRegistry()
+	var n atomic.Int32
+	reg.Register("call", "", func(context.Context, graph.Input) (graph.Update, error) {
+		if n.Add(1) == 1 {
+			return nil, &policies.Error{Class: policies.RateLimit, RetryAfter: time.Second}
+		}
+		return nil, policies.Errorf(policies.Quota, "no credit")
+	})
+	reg.Register("offline", "", set("answer", "offline"))
+	g := mustGraph(t, reg, flaky(3))
+	res, err := graph.NewEngine(graph.Options{Clock: policiestest.NewFakeClock(policiestest.Epoch)}).
+		Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err)
+	var kinds []graph.EventKind
+	for _, ev := range res.Handled {
+		kinds = append(kinds, ev.Kind)
+	}
+	assert.Equal(t, []graph.EventKind{graph.RetryScheduled, graph.NodeFailed, graph.FallbackTaken}, kinds)
+	assert.Equal(t, time.Second, res.Handled[0].Delay)
+}
