@@ -103,6 +103,9 @@ type TaskResult struct {
 	fromStore bool
 	// applied marks writes already applied to the state.
 	applied bool
+	// sharedNext marks a Next that belongs to the graph and must be
+	// copied before it is changed.
+	sharedNext bool
 }
 
 // Counters are totals kept across a thread's runs.

@@ -83,7 +83,7 @@ func (r *runner) init(input map[string]any) error {
 	if err != nil {
 		return err
 	}
-	r.next = r.assignIDs(1, next)
+	r.next = r.assignIDs(1, unique(next))
 	r.pendingStart = &Checkpoint{Step: 0, Writes: writes}
 	return nil
 }
@@ -211,7 +211,7 @@ func (r *runner) runStep(ctx context.Context) error {
 	if len(tasks) == 1 {
 		// A step of one task, the common case, allocates no bookkeeping:
 		// its result lives in the runner and its writes apply in place.
-		res, err := r.runTask(ctx, step, tasks[0], false)
+		res, err := r.runTask(ctx, step, tasks[0], nil)
 		if err != nil {
 			return err
 		}
@@ -238,11 +238,11 @@ func (r *runner) runStep(ctx context.Context) error {
 	var next []Task
 	if len(results) == 1 && len(held) == 0 {
 		next = results[0].Next
-	} else {
-		for _, res := range results {
-			next = append(next, res.Next...)
+		if results[0].sharedNext {
+			next = slices.Clone(next)
 		}
-		next = append(next, held...)
+	} else {
+		next = gather(results, held)
 	}
 	r.step = step
 	for _, res := range results {
@@ -265,6 +265,40 @@ func (r *runner) runStep(ctx context.Context) error {
 	return nil
 }
 
+// gather collects the tasks the step's results schedule, in task order,
+// with the held deferred tasks last.
+func gather(results []*TaskResult, held []Task) []Task {
+	n := len(held)
+	for _, res := range results {
+		n += len(res.Next)
+	}
+	next := make([]Task, 0, n)
+	for _, res := range results {
+		next = append(next, res.Next...)
+	}
+	return unique(append(next, held...))
+}
+
+// unique keeps the first plain task of each node: a hundred map tasks that
+// each lead to a join schedule one join. Map and fallback tasks all stay.
+func unique(tasks []Task) []Task {
+	var seen map[string]bool
+	out := tasks[:0]
+	for _, t := range tasks {
+		if !t.HasItem && t.Error == nil {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			if seen[t.Node] {
+				continue
+			}
+			seen[t.Node] = true
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
 // runParallel runs the tasks of one step concurrently, bounded by the
 // engine's limit and each node's map concurrency. A task that fails does
 // not cancel its siblings: work already paid for finishes and is recorded,
@@ -279,6 +313,7 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, result
 			bounds[t.Node] = make(chan struct{}, b)
 		}
 	}
+	batch := make([]TaskResult, len(tasks))
 	one := func(i int) {
 		t := tasks[i]
 		if p, ok := r.pending[t.ID]; ok {
@@ -306,7 +341,7 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, result
 				return
 			}
 		}
-		results[i], errs[i] = r.runTask(ctx, step, t, true)
+		results[i], errs[i] = r.runTask(ctx, step, t, &batch[i])
 		if errs[i] != nil {
 			stopOnce.Do(func() { close(stop) })
 		}
@@ -334,10 +369,13 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, result
 // errNotStarted marks a task left unstarted because a sibling failed.
 var errNotStarted = errors.New("not started: another task of the step failed")
 
-// runTask runs one task under its node's policy. A failure that a fallback
-// route catches becomes a result that schedules the route's target. With
-// record set, the result is stored at once so that a resume keeps it.
-func (r *runner) runTask(ctx context.Context, step int, t Task, record bool) (*TaskResult, error) {
+// runTask runs one task under its node's policy, filling res. A failure
+// that a fallback route catches becomes a result that schedules the
+// route's target. A nil res marks the only task of its step: its result
+// lives in the runner and its writes apply in place. Other results are
+// stored at once so that a resume keeps them.
+func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult) (*TaskResult, error) {
+	record := res != nil
 	n := r.g.nodes[t.Node]
 	pol := r.policies[t.Node]
 	r.mu.Lock()
@@ -349,9 +387,8 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, record bool) (*T
 		State: r.state, With: n.With, Item: t.Item, Index: t.Index, Error: t.Error,
 		Counters: counters,
 	}
-	res := &r.solo
-	if record {
-		res = new(TaskResult)
+	if !record {
+		res = &r.solo
 	}
 	*res = TaskResult{Task: t}
 	// Task timings go to checkpoints and events; with neither, skip the
@@ -377,16 +414,20 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, record bool) (*T
 			return err
 		}
 		var next []Task
-		if solo {
+		switch {
+		case n.plain != nil:
+			// Plain edges read no state: the node's targets are fixed.
+			next = n.plain
+		case solo:
 			next, err = r.routeInPlace(n, writes)
 			res.applied = err == nil
-		} else {
+		default:
 			next, err = r.route(n, writes)
 		}
 		if err != nil {
 			return err
 		}
-		res.Writes, res.Next = writes, next
+		res.Writes, res.Next, res.sharedNext = writes, next, n.plain != nil
 		return nil
 	})
 	res.Record = TaskRecord{ID: t.ID, Node: t.Node, Attempts: attempts, Started: started}
@@ -523,24 +564,27 @@ func (r *runner) check(node string, upd Update) ([]Write, error) {
 // task order. Two tasks writing one replace field is a conflict, checked
 // before anything is applied.
 func (r *runner) merge(results []*TaskResult) ([]Write, error) {
+	total := 0
 	if len(results) > 1 {
-		owner := map[string]string{}
+		var owner map[string]string
 		for _, res := range results {
-			seen := map[string]bool{}
+			total += len(res.Writes)
 			for _, w := range res.Writes {
 				f := &r.g.fields[r.g.index[w.Field]]
-				if f.Reducer != Replace || w.Field == LastError || seen[w.Field] {
+				if f.Reducer != Replace || w.Field == LastError {
 					continue
 				}
-				seen[w.Field] = true
-				if prev, dup := owner[w.Field]; dup {
+				if owner == nil {
+					owner = map[string]string{}
+				}
+				if prev, dup := owner[w.Field]; dup && prev != res.Task.ID {
 					return nil, &ConflictError{Field: w.Field, Tasks: [2]string{prev, res.Task.ID}}
 				}
 				owner[w.Field] = res.Task.ID
 			}
 		}
 	}
-	var all []Write
+	all := make([]Write, 0, total)
 	for _, res := range results {
 		for _, w := range res.Writes {
 			i, ok := r.g.index[w.Field]

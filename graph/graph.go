@@ -40,6 +40,10 @@ type node struct {
 	// bound is the smallest concurrency of the map edges that target this
 	// node, or 0.
 	bound int
+	// plain lists the tasks a node whose edges are all plain schedules
+	// (END left out); nil when an edge reads the state. It is shared by
+	// every task of the node and never changed.
+	plain []Task
 }
 
 // edge is a compiled edge.
@@ -173,8 +177,28 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 			g.nodes[e.From].out = append(g.nodes[e.From].out, ce)
 		}
 	}
+	for _, n := range g.nodes {
+		n.plain = plainTasks(n.out)
+	}
 	g.digest = specDigest(s)
 	return g, nil
+}
+
+// plainTasks returns the tasks a node with only plain edges schedules, or
+// nil when an edge needs the state (a switch or a map).
+func plainTasks(out []*edge) []Task {
+	tasks := []Task{}
+	for _, e := range out {
+		if e.Map != nil || len(e.Switch) > 0 {
+			return nil
+		}
+		for _, to := range e.To {
+			if to != End {
+				tasks = append(tasks, Task{Node: to})
+			}
+		}
+	}
+	return tasks
 }
 
 // specDigest hashes what matters of a spec built in Go.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/expr-lang/expr/vm"
@@ -161,28 +162,41 @@ func (r *runner) assignIDs(step int, tasks []Task) []Task {
 		}
 		return tasks[:1:1]
 	}
-	out := make([]Task, 0, len(tasks))
-	plain := map[string]bool{}
-	used := map[string]int{}
-	for _, t := range tasks {
-		if !t.HasItem && t.Error == nil {
-			if plain[t.Node] {
-				continue
-			}
-			plain[t.Node] = true
-		}
-		id := prefix + t.Node
+	// The ids are cut from one string, built in one allocation.
+	var b strings.Builder
+	ends := make([]int, len(tasks))
+	var used map[string]int
+	for i, t := range tasks {
+		start := b.Len()
+		b.WriteString(prefix)
+		b.WriteString(t.Node)
 		if t.HasItem {
-			id += ":" + strconv.Itoa(t.Index)
+			b.WriteByte(':')
+			b.WriteString(strconv.Itoa(t.Index))
 		}
-		if n := used[id]; n > 0 {
-			used[id] = n + 1
-			id += "#" + strconv.Itoa(n+1)
-		} else {
-			used[id] = 1
+		if t.Error != nil || !t.HasItem {
+			// Fallback tasks, and a plain task beside fallback tasks of
+			// its node, may share a name: number the repeats.
+			if used == nil {
+				used = map[string]int{}
+			}
+			name := b.String()[start:]
+			if n := used[name]; n > 0 {
+				b.WriteString("#" + strconv.Itoa(n+1))
+			}
+			used[name]++
 		}
-		t.ID = id
-		out = append(out, t)
+		ends[i] = b.Len()
+	}
+	ids := b.String()
+	out := make([]Task, len(tasks))
+	for i, t := range tasks {
+		begin := 0
+		if i > 0 {
+			begin = ends[i-1]
+		}
+		t.ID = ids[begin:ends[i]]
+		out[i] = t
 	}
 	return out
 }
