@@ -151,8 +151,15 @@ edges:
   - {from: work, to: join}
   - {from: join, to: END}
 `)
-	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	var lists []map[string]int
+	res, err := graph.NewEngine(graph.Options{Listeners: []graph.Listener{func(ev graph.Event) {
+		if ev.Kind == graph.StepDone {
+			lists = append(lists, ev.Lists)
+		}
+	}}}).Run(context.Background(), g, graph.RunOptions{})
 	require.NoError(t, err)
+	assert.Equal(t, []map[string]int{{"items": 100, "out": 0}, {"items": 100, "out": 100},
+		{"items": 100, "out": 100}}, lists, "step_done reports the list lengths")
 	out := res.State["out"].([]any)
 	require.Len(t, out, 100)
 	for i, v := range out {

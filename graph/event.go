@@ -57,6 +57,9 @@ type Event struct {
 	Bytes int `json:"bytes,omitempty"`
 	// Nodes lists the nodes scheduled for a step.
 	Nodes []string `json:"nodes,omitempty"`
+	// Lists gives, on step_done, the length of every list field after the
+	// step: how many questions a run holds so far, for instance.
+	Lists map[string]int `json:"lists,omitempty"`
 }
 
 // Listener receives events. The engine calls listeners one at a time, in

@@ -260,9 +260,21 @@ func (r *runner) runStep(ctx context.Context) error {
 		}
 	}
 	if len(r.listeners) > 0 {
-		r.emit(Event{Kind: StepDone, Step: step, Duration: r.e.o.Clock.Now().Sub(stepStart)})
+		r.emit(Event{Kind: StepDone, Step: step, Duration: r.e.o.Clock.Now().Sub(stepStart),
+			Lists: r.listLengths()})
 	}
 	return nil
+}
+
+// listLengths returns the length of every list field.
+func (r *runner) listLengths() map[string]int {
+	lists := map[string]int{}
+	for _, f := range r.g.fields {
+		if l, ok := r.state[f.Name].([]any); ok && f.Type == List {
+			lists[f.Name] = len(l)
+		}
+	}
+	return lists
 }
 
 // gather collects the tasks the step's results schedule, in task order,

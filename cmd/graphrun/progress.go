@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -21,9 +20,9 @@ import (
 type progress struct {
 	w    io.Writer
 	live bool
-	// questions returns how many questions the thread holds so far; nil
-	// means the count is not shown.
-	questions func(thread string) int
+	// count names the list field whose length is shown (the questions
+	// of the MCQ graph); empty means none.
+	count string
 
 	step      int
 	running   map[string]string // task id: node
@@ -70,9 +69,9 @@ func (p *progress) listen(ev graph.Event) {
 		p.println("  fallback %s -> %s (%s)", ev.Node, ev.Target, ev.Class)
 	case graph.BreakerChanged:
 		p.println("  breaker %s: %s -> %s", ev.Breaker, ev.From, ev.To)
-	case graph.CheckpointSaved:
-		if p.questions != nil {
-			p.asked = p.questions(ev.Thread)
+	case graph.StepDone:
+		if n, ok := ev.Lists[p.count]; ok {
+			p.asked = n
 		}
 	case graph.CompensationRun:
 		p.println("  compensated %s", ev.Task)
@@ -118,8 +117,8 @@ func (p *progress) draw(now time.Time) {
 	if len(nodes) > 0 {
 		parts = append(parts, "running "+summarizeNodes(nodes))
 	}
-	if p.questions != nil {
-		parts = append(parts, fmt.Sprintf("%d questions", p.asked))
+	if p.count != "" {
+		parts = append(parts, fmt.Sprintf("%d %s", p.asked, p.count))
 	}
 	parts = append(parts, fmt.Sprintf("%d retries", p.retries),
 		fmt.Sprintf("%d fallbacks", p.fallbacks))
@@ -141,8 +140,8 @@ func (p *progress) finish(res *graph.Result) {
 	line := fmt.Sprintf("%s in %s: %d steps, %d attempts, %d retries, %d errors, %d fallbacks",
 		res.Status, res.Duration.Round(time.Millisecond), res.Steps, c.Attempts, c.Retries,
 		c.Errors, c.Fallbacks)
-	if p.questions != nil {
-		line += fmt.Sprintf(", %d questions", p.questions(res.Thread))
+	if l, ok := res.State[p.count].([]any); ok && p.count != "" {
+		line += fmt.Sprintf(", %d %s", len(l), p.count)
 	}
 	if c.Compensations > 0 {
 		line += fmt.Sprintf(", %d compensations", c.Compensations)
@@ -168,33 +167,4 @@ func summarizeNodes(nodes []string) string {
 		}
 	}
 	return strings.Join(parts, ", ")
-}
-
-// countList returns a function counting the items written to the list
-// field of a thread's checkpoints in store, for graphs with such a field.
-func countList(store graph.Store, g *graph.Graph, field string) func(string) int {
-	f, ok := g.Field(field)
-	if !ok || f.Type != graph.List {
-		return nil
-	}
-	return func(thread string) int {
-		h, err := store.Load(context.Background(), thread)
-		if err != nil {
-			return 0
-		}
-		n := 0
-		for _, cp := range h.Checkpoints {
-			for _, w := range cp.Writes {
-				if w.Field != field || w.Value == nil {
-					continue
-				}
-				if l, ok := w.Value.([]any); ok {
-					n += len(l)
-				} else {
-					n++
-				}
-			}
-		}
-		return n
-	}
 }

@@ -13,7 +13,7 @@ import (
 func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 	var buf bytes.Buffer
 	p := newProgress(&buf)
-	p.questions = func(string) int { return 4 }
+	p.count = "questions"
 	for _, ev := range []graph.Event{
 		{Kind: graph.RunStarted, Run: "r1", Graph: "mcq", Thread: "t1", Reason: "start"},
 		{Kind: graph.StepStarted, Step: 1, Nodes: []string{"generate", "generate", "save"}},
@@ -25,6 +25,7 @@ func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 		p.listen(ev)
 	}
 	p.finish(&graph.Result{Status: graph.Succeeded, Steps: 3,
+		State:    graph.State{"questions": []any{1, 2, 3, 4}},
 		Counters: graph.Counters{Attempts: 5, Retries: 1, Fallbacks: 1}})
 	out := buf.String()
 

@@ -238,7 +238,9 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 		listeners = append(listeners, func(ev graph.Event) { _ = enc.Encode(ev) })
 	} else if !f.quiet && !f.log.enabled() {
 		prog = newProgress(cmd.ErrOrStderr())
-		prog.questions = countList(s.store, g, "questions")
+		if f, ok := g.Field("questions"); ok && f.Type == graph.List {
+			prog.count = "questions"
+		}
 		listeners = append(listeners, prog.listen)
 	}
 	e := graph.NewEngine(graph.Options{

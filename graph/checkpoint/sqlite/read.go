@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"github.com/graphrun/graphrun/graph"
@@ -70,13 +69,13 @@ func (s *Store) Prune(ctx context.Context, o graph.PruneOptions) (int, error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	var n int64
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `DELETE FROM checkpoint_pending WHERE thread IN
+	err := s.w.inTx(ctx, func() error {
+		_, err := s.w.conn.ExecContext(ctx, `DELETE FROM checkpoint_pending WHERE thread IN
 			(SELECT thread FROM checkpoint_threads `+pruneWhere+`)`, args...)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM checkpoint_threads `+pruneWhere, args...)
+		res, err := s.w.conn.ExecContext(ctx, `DELETE FROM checkpoint_threads `+pruneWhere, args...)
 		if err != nil {
 			return err
 		}

@@ -48,6 +48,23 @@ var migrations = []string{
 		payload BLOB NOT NULL,
 		UNIQUE (thread, step, task)
 	);`,
+	// Version 2: fewer pages written per commit.
+	`DROP INDEX checkpoint_threads_graph;
+	DROP INDEX checkpoint_threads_status;
+	CREATE TABLE checkpoint_checkpoints_v2 (
+		thread  TEXT NOT NULL
+			REFERENCES checkpoint_threads (thread) ON DELETE CASCADE,
+		step    INTEGER NOT NULL,
+		status  TEXT NOT NULL,
+		graph   TEXT NOT NULL,
+		time    INTEGER NOT NULL,
+		payload BLOB NOT NULL,
+		PRIMARY KEY (thread, step)
+	) WITHOUT ROWID;
+	INSERT INTO checkpoint_checkpoints_v2
+		SELECT thread, step, status, graph, time, payload FROM checkpoint_checkpoints;
+	DROP TABLE checkpoint_checkpoints;
+	ALTER TABLE checkpoint_checkpoints_v2 RENAME TO checkpoint_checkpoints;`,
 }
 
 // SchemaVersion is the checkpoint schema version this build writes.

@@ -39,15 +39,17 @@ type Options struct {
 type Store struct {
 	db   *sql.DB
 	path string
-	// wmu serializes this process's writes, so that they queue in Go
-	// rather than on SQLite's busy handler.
-	wmu sync.Mutex
+	// wmu serializes this store's writes, so that they queue in Go rather
+	// than on SQLite's busy handler, and guards w.
+	wmu    sync.Mutex
+	w      *writer
+	closed bool
 }
 
 var _ graph.Store = (*Store)(nil)
 
-// maxConns bounds the connection pool: one writer at a time, a few
-// concurrent readers.
+// maxConns bounds the connection pool: the store's write connection and
+// a few concurrent readers.
 const maxConns = 8
 
 // Open opens or creates the checkpoint store in the SQLite file at path,
@@ -68,11 +70,17 @@ func Open(path string, o Options) (*Store, error) {
 	}
 	db.SetMaxOpenConns(maxConns)
 	db.SetMaxIdleConns(maxConns)
-	if err := migrate(context.Background(), db, path); err != nil {
+	ctx := context.Background()
+	if err := migrate(ctx, db, path); err != nil {
 		db.Close() //nolint:errcheck // the migration error matters more
 		return nil, err
 	}
-	return &Store{db: db, path: path}, nil
+	w, err := newWriter(ctx, db)
+	if err != nil {
+		db.Close() //nolint:errcheck // the writer's error matters more
+		return nil, fmt.Errorf("open checkpoint store %s: %w", path, err)
+	}
+	return &Store{db: db, path: path, w: w}, nil
 }
 
 // dataSource returns the driver's data source name for path and o.
@@ -117,9 +125,15 @@ func (s *Store) Path() string { return s.path }
 // directly. Writing through it bypasses the store's guarantees.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the database.
+// Close closes the write connection and the database.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if err := errors.Join(s.w.close(), s.db.Close()); err != nil {
 		return fmt.Errorf("close checkpoint store %s: %w", s.path, err)
 	}
 	return nil

@@ -23,22 +23,50 @@ func (s *Store) Commit(ctx context.Context, cp *graph.Checkpoint) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	err = s.inTx(ctx, func(tx *sql.Tx) error { return commitTx(ctx, tx, cp, data) })
+	err = s.w.inTx(ctx, func() error { return s.w.commit(cp, data) })
 	if err != nil {
 		return fmt.Errorf("commit thread %s step %d: %w", cp.Thread, cp.Step, err)
 	}
 	return nil
 }
 
-func commitTx(ctx context.Context, tx *sql.Tx, cp *graph.Checkpoint, data []byte) error {
-	// Read the thread's row: its last step and any status set since.
+// commit runs the statements of a commit inside the write transaction.
+func (w *writer) commit(cp *graph.Checkpoint, data []byte) error {
+	// Move the thread's row to cp.Step. The conditional update is also
+	// the conflict check; when it changes no row, the thread is new, cp
+	// conflicts, or a set status decides what listings show.
+	errText, nanos := checkpoint.ErrorText(cp.Error), checkpoint.Nanos(cp.Time)
+	res, err := w.advance.Exec(cp.Thread, cp.Graph, cp.Step, cp.Status, errText, nanos)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		if err := w.placeThread(cp, errText, nanos); err != nil {
+			return err
+		}
+	}
+
+	// Add the checkpoint's row and drop the results it supersedes.
+	_, err = w.insertCheckpoint.Exec(cp.Thread, cp.Step, cp.Status, cp.Graph, nanos, data)
+	if err != nil {
+		return conflictOr(err)
+	}
+	_, err = w.drop.Exec(cp.Thread, cp.Step)
+	return err
+}
+
+// placeThread inserts or updates the thread's row for cp when the
+// conditional update of [writer.commit] changed nothing.
+func (w *writer) placeThread(cp *graph.Checkpoint, errText string, nanos int64) error {
 	var (
 		last   int
 		setRaw []byte
 	)
-	err := tx.QueryRowContext(ctx,
-		`SELECT step, set_payload FROM checkpoint_threads WHERE thread = ?`,
-		cp.Thread).Scan(&last, &setRaw)
+	err := w.readThread.QueryRow(cp.Thread).Scan(&last, &setRaw)
 	found := err == nil
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -51,37 +79,13 @@ func commitTx(ctx context.Context, tx *sql.Tx, cp *graph.Checkpoint, data []byte
 	if err != nil {
 		return err
 	}
-
-	// Update the thread's row, then add the checkpoint's.
+	stmt := w.insertThread
 	if found {
-		_, err = tx.ExecContext(ctx, `UPDATE checkpoint_threads SET graph = ?, step = ?,
-			cp_status = ?, cp_error = ?, cp_time = ?, status = ?, error = ?, updated = ?
-			WHERE thread = ?`,
-			cp.Graph, cp.Step, cp.Status, checkpoint.ErrorText(cp.Error),
-			checkpoint.Nanos(cp.Time), shown.Status, shown.Error,
-			checkpoint.Nanos(shown.Updated), cp.Thread)
-	} else {
-		_, err = tx.ExecContext(ctx, `INSERT INTO checkpoint_threads (thread, graph, step,
-			created, cp_status, cp_error, cp_time, status, error, updated)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			cp.Thread, cp.Graph, cp.Step, checkpoint.Nanos(cp.Time), cp.Status,
-			checkpoint.ErrorText(cp.Error), checkpoint.Nanos(cp.Time), shown.Status,
-			shown.Error, checkpoint.Nanos(shown.Updated))
+		stmt = w.update
 	}
-	if err != nil {
-		return conflictOr(err)
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO checkpoint_checkpoints
-		(thread, step, status, graph, time, payload) VALUES (?, ?, ?, ?, ?, ?)`,
-		cp.Thread, cp.Step, cp.Status, cp.Graph, checkpoint.Nanos(cp.Time), data)
-	if err != nil {
-		return conflictOr(err)
-	}
-
-	// Drop the results the checkpoint supersedes.
-	_, err = tx.ExecContext(ctx,
-		`DELETE FROM checkpoint_pending WHERE thread = ? AND step = ?`, cp.Thread, cp.Step)
-	return err
+	_, err = stmt.Exec(cp.Thread, cp.Graph, cp.Step, cp.Status, errText, nanos,
+		shown.Status, shown.Error, checkpoint.Nanos(shown.Updated))
+	return conflictOr(err)
 }
 
 // PutTask records r as a pending result of step step of thread, replacing
@@ -97,12 +101,7 @@ func (s *Store) PutTask(ctx context.Context, thread string, step int, r *graph.T
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	res, err := s.db.ExecContext(ctx, `INSERT INTO checkpoint_pending
-		(thread, step, task, payload)
-		SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (
-			SELECT 1 FROM checkpoint_threads WHERE thread = ?1 AND step >= ?2)
-		ON CONFLICT (thread, step, task) DO UPDATE SET payload = excluded.payload`,
-		thread, step, r.Task.ID, data)
+	res, err := s.w.putTask.ExecContext(ctx, thread, step, r.Task.ID, data)
 	if err == nil {
 		err = affected(res, graph.ErrConflict)
 	}
@@ -125,13 +124,13 @@ func (s *Store) SetStatus(ctx context.Context, thread string, st graph.ThreadSta
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.w.inTx(ctx, func() error {
 		var (
 			last   checkpoint.Shown
 			status string
 			nanos  int64
 		)
-		err := tx.QueryRowContext(ctx, `SELECT cp_status, cp_error, cp_time
+		err := s.w.conn.QueryRowContext(ctx, `SELECT cp_status, cp_error, cp_time
 			FROM checkpoint_threads WHERE thread = ?`, thread).
 			Scan(&status, &last.Error, &nanos)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -142,7 +141,7 @@ func (s *Store) SetStatus(ctx context.Context, thread string, st graph.ThreadSta
 		}
 		last.Status, last.Updated = graph.Status(status), checkpoint.FromNanos(nanos)
 		shown := last.With(&st)
-		_, err = tx.ExecContext(ctx, `UPDATE checkpoint_threads
+		_, err = s.w.conn.ExecContext(ctx, `UPDATE checkpoint_threads
 			SET set_payload = ?, status = ?, error = ?, updated = ? WHERE thread = ?`,
 			data, shown.Status, shown.Error, checkpoint.Nanos(shown.Updated), thread)
 		return err
@@ -151,19 +150,6 @@ func (s *Store) SetStatus(ctx context.Context, thread string, st graph.ThreadSta
 		return fmt.Errorf("set status of thread %s: %w", thread, err)
 	}
 	return nil
-}
-
-// inTx runs fn in a write transaction, committing it if fn succeeds.
-func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := fn(tx); err != nil {
-		tx.Rollback() //nolint:errcheck // fn's error matters more
-		return err
-	}
-	return tx.Commit()
 }
 
 // conflictOr maps a constraint violation to [graph.ErrConflict].
