@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// cli runs graphrun with args and returns its exit code, output and errors.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(&out)
+	root.SetErr(&errOut)
+	code := exitOK
+	if err := root.Execute(); err != nil {
+		errOut.WriteString(err.Error())
+		code = exitCode(err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestMainJobThenQuizExport(t *testing.T) {
+	t.Setenv("OPENAI_API_KEY", "")
+	t.Setenv("OPENAI_BASE_URL", "")
+	db := filepath.Join(t.TempDir(), "graphrun.db")
+	doc := "../../examples/biology_openstax-biology-2e_4-3-eukaryotic-cells.md"
+
+	code, out, errOut := cli(t, "run", "../../graphs/mcq.yaml", "--db", db, "-q",
+		"--set", "document="+doc, "--set", "target=4", "--set", "quiz=cells")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, out, "1. Fill in the blank")
+	assert.Contains(t, out, "report\n")
+	assert.Contains(t, errOut, "no model configured")
+
+	code, out, _ = cli(t, "quiz", "list", "--db", db)
+	require.Equal(t, exitOK, code)
+	assert.Regexp(t, `cells\s+4\s`, out)
+
+	file := filepath.Join(t.TempDir(), "cells.md")
+	code, _, errOut = cli(t, "quiz", "export", "cells", "--db", db, "-o", file)
+	require.Equal(t, exitOK, code, errOut)
+	md, err := os.ReadFile(file)
+	require.NoError(t, err)
+	assert.Equal(t, 4, strings.Count(string(md), "Answer"), "markdown, chosen by the extension")
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"an unknown format is a usage error", []string{"quiz", "export", "cells", "--db", db,
+			"--format", "pdf"}, exitUsage, "want one of"},
+		{"an unknown quiz says how to list them", []string{"quiz", "export", "nope", "--db", db},
+			exitFailed, "graphrun quiz list"},
+		{"an unknown command is a usage error", []string{"nosuch"}, exitUsage, "unknown command"},
+		{"a missing argument is a usage error", []string{"mermaid"}, exitUsage, "accepts 1 arg"},
+		{"an unknown --set field lists the fields", []string{"run", "mcq", "--db", db,
+			"--set", "documnet=x"}, exitUsage, "fields: document"},
+		{"a wrongly typed --set value names the type", []string{"run", "mcq", "--db", db,
+			"--set", "target=ten"}, exitUsage, "field target is int"},
+		{"a bad document fails the run before any model call", []string{"run", "mcq", "--db", db,
+			"-q", "--set", "document=../../testdata/documents/empty.txt"}, exitFailed, "empty.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := cli(t, tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Contains(t, errOut, tt.want)
+		})
+	}
+}
