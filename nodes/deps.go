@@ -41,6 +41,10 @@ type Deps struct {
 	Notice io.Writer
 	// Now returns the time; nil means time.Now.
 	Now func() time.Time
+	// Root, when set, confines the files nodes read and write (the
+	// document, the export) to this directory: a path that resolves
+	// outside it is refused. The service sets it; empty allows any path.
+	Root string
 	// Tokens, when set, is told the tokens of every model answer: kind is
 	// "prompt", "completion" or "wasted". Metrics hook in here.
 	Tokens func(provider, model, kind string, n int)
