@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -124,6 +125,36 @@ type ErrorRecord struct {
 	Message  string `json:"message"`
 	Node     string `json:"node"`
 	Attempts int    `json:"attempts"`
+	// Cause is the failure that sent the failed task to its node through a
+	// fallback route, if any: following it leads to the first failure.
+	Cause *ErrorRecord `json:"cause,omitempty"`
+}
+
+// First returns the failure at the start of the chain of causes.
+func (e *ErrorRecord) First() *ErrorRecord {
+	for e.Cause != nil {
+		e = e.Cause
+	}
+	return e
+}
+
+// String tells the chain from the first failure to the last, e.g.
+// "rate_limit in generate after 4 attempts: slow down; then quota in
+// generate_backup: no credit".
+func (e *ErrorRecord) String() string {
+	var chain []*ErrorRecord
+	for c := e; c != nil; c = c.Cause {
+		chain = append([]*ErrorRecord{c}, chain...)
+	}
+	parts := make([]string, len(chain))
+	for i, c := range chain {
+		s := c.Class + " in " + c.Node
+		if c.Attempts > 1 {
+			s += fmt.Sprintf(" after %d attempts", c.Attempts)
+		}
+		parts[i] = s + ": " + c.Message
+	}
+	return strings.Join(parts, "; then ")
 }
 
 // History is everything a store holds about one thread.

@@ -139,7 +139,11 @@ func (e *Engine) Run(ctx context.Context, g *Graph, o RunOptions) (*Result, erro
 
 // Resume continues thread from its last checkpoint: tasks that finished are
 // not run again; failed or interrupted tasks run again from their start.
-// Resuming a thread that succeeded returns its result at once.
+// Resuming a thread that succeeded returns its result at once. A thread
+// that failed runs again from its failed step (a redrive) when nothing it
+// did was compensated; when its failure undid completed work, resuming only
+// finishes the compensations a crash may have cut short, and the thread
+// stays failed: start a new run instead.
 func (e *Engine) Resume(ctx context.Context, g *Graph, thread string, o RunOptions) (*Result, error) {
 	if e.o.Store == nil {
 		return nil, ErrNoStore
@@ -159,9 +163,13 @@ func (e *Engine) Resume(ctx context.Context, g *Graph, thread string, o RunOptio
 	if err := r.restore(h); err != nil {
 		return nil, err
 	}
+	r.started = e.o.Clock.Now()
 	if last := h.Last(); last.Status == Succeeded {
 		r.status = Succeeded
 		return r.result(), nil
+	}
+	if h.Status != nil && h.Status.Status == Failed && len(r.tasks) > 0 {
+		return r.finishCompensation(ctx, h.Status)
 	}
 	return r.loop(ctx, true)
 }

@@ -14,6 +14,9 @@ var (
 	ErrNoStore = errors.New("the engine has no checkpoint store")
 	// ErrFinished means a resumed thread had already succeeded.
 	ErrFinished = errors.New("thread already finished")
+	// ErrCompensated means a resumed thread had failed and compensated
+	// completed work, so it cannot go forward.
+	ErrCompensated = errors.New("the thread failed and was compensated")
 )
 
 // UpdateError means a node returned an update that does not fit the state:
@@ -99,9 +102,9 @@ type RunError struct {
 // Error says which node failed, how and in which thread.
 func (e *RunError) Error() string {
 	if e.Node != "" {
-		return fmt.Sprintf("run %s failed in node %s: %v", e.Thread, e.Node, e.Err)
+		return fmt.Sprintf("thread %s failed in node %s: %v", e.Thread, e.Node, e.Err)
 	}
-	return fmt.Sprintf("run %s failed: %v", e.Thread, e.Err)
+	return fmt.Sprintf("thread %s failed: %v", e.Thread, e.Err)
 }
 
 // Unwrap returns the cause.

@@ -466,7 +466,8 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 		perr.Node = t.Node
 	}
 	class := failureClass(err)
-	rec := &ErrorRecord{Class: class, Message: err.Error(), Node: t.Node, Attempts: attempts}
+	rec := &ErrorRecord{Class: class, Message: failureText(err), Node: t.Node, Attempts: attempts,
+		Cause: t.Error}
 	r.emit(Event{Kind: NodeFailed, Step: step, Node: t.Node, Task: t.ID, Attempt: attempts,
 		Class: class, Error: rec.Message, Duration: res.Record.Duration})
 	r.mu.Lock()
@@ -514,8 +515,22 @@ func (r *runner) record(ctx context.Context, step int, res *TaskResult, record b
 }
 
 func (e *ErrorRecord) asMap() map[string]any {
-	return map[string]any{"class": e.Class, "message": e.Message, "node": e.Node,
+	m := map[string]any{"class": e.Class, "message": e.Message, "node": e.Node,
 		"attempts": float64(e.Attempts)}
+	if e.Cause != nil {
+		m["cause"] = e.Cause.asMap()
+	}
+	return m
+}
+
+// failureText is what a failure says without the class and node that an
+// [ErrorRecord] carries in fields of their own.
+func failureText(err error) string {
+	var pe *policies.Error
+	if errors.As(err, &pe) && pe.Err != nil {
+		return pe.Err.Error()
+	}
+	return err.Error()
 }
 
 // hooks returns the policy hooks that turn retries and breaker changes

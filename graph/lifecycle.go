@@ -3,8 +3,10 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/graphrun/graphrun/policies"
 )
@@ -60,6 +62,23 @@ func (r *runner) fail(parent context.Context, err error) (*Result, error) {
 	r.emit(Event{Kind: RunFinished, Status: Failed, Node: re.Node, Class: re.Class,
 		Error: r.failure.Message, Duration: r.since()})
 	return r.result(), re
+}
+
+// finishCompensation resumes a failed thread whose failure compensated
+// completed work: going forward would build on undone work, so it only
+// runs the compensations not yet done and reports the failure again.
+func (r *runner) finishCompensation(parent context.Context, st *ThreadStatus) (*Result, error) {
+	ctx := context.WithoutCancel(parent)
+	r.status, r.failure = Failed, st.Error
+	r.compensate(ctx)
+	r.setStatus(ctx)
+	class, node := "", ""
+	if st.Error != nil {
+		class, node = st.Error.Class, st.Error.Node
+	}
+	return r.result(), &RunError{Thread: r.thread, Class: class, Node: node,
+		Err: fmt.Errorf("%w: its failure undid completed work (%s); start a new run",
+			ErrCompensated, strings.Join(r.compensated, ", "))}
 }
 
 // compensate runs the compensation of every completed task whose node

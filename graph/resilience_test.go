@@ -232,3 +232,43 @@ func TestHandledEventsListHowFailuresWereMet(t *testing.T) {
 	assert.Equal(t, []graph.EventKind{graph.RetryScheduled, graph.NodeFailed, graph.FallbackTaken}, kinds)
 	assert.Equal(t, time.Second, res.Handled[0].Delay)
 }
+
+func TestFallbackChainKeepsTheFirstCause(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("primary", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return nil, policies.Errorf(policies.RateLimit, "slow down")
+	})
+	reg.Register("backup", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return nil, policies.Errorf(policies.Quota, "no credit")
+	})
+	var seen *graph.ErrorRecord
+	reg.Register("offline", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		seen = in.Error
+		return nil, nil
+	})
+	g := mustGraph(t, reg, `
+name: chain
+state: {}
+policies:
+  p: {retry: {max_attempts: 2, initial_interval: 1ms}, fallback: [{on: [any], to: backup}]}
+  b: {fallback: [{on: [any], to: offline}]}
+nodes:
+  primary: {run: primary, policy: p}
+  backup: {run: backup, policy: b}
+  offline: {run: offline}
+edges:
+  - {from: START, to: primary}
+  - {from: primary, to: END}
+  - {from: backup, to: END}
+  - {from: offline, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{Clock: policiestest.NewFakeClock(policiestest.Epoch)}).
+		Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err)
+	require.NotNil(t, seen)
+	assert.Equal(t, "rate_limit", seen.First().Class)
+	assert.Equal(t, "rate_limit in primary after 2 attempts: slow down; then quota in backup: no credit",
+		seen.String())
+	cause := res.State["last_error"].(map[string]any)["cause"].(map[string]any)
+	assert.Equal(t, "rate_limit", cause["class"])
+}

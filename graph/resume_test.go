@@ -228,10 +228,11 @@ edges:
 	assert.Equal(t, []string{"1:book"}, h.Status.Compensated)
 
 	res, err := e.Resume(context.Background(), g, "c", graph.RunOptions{})
-	require.Error(t, err)
-	assert.Equal(t, 2, c.get("pay"))
+	require.ErrorIs(t, err, graph.ErrCompensated)
+	assert.Equal(t, 1, c.get("pay"), "a compensated thread does not go forward")
 	assert.Equal(t, 1, c.get("unbook"), "a completed compensation never runs twice")
 	assert.Equal(t, []string{"1:book"}, res.Compensated)
+	assert.Equal(t, graph.Failed, res.Status)
 }
 
 func TestCorruptCheckpointFailsLoudly(t *testing.T) {
