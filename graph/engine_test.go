@@ -534,3 +534,58 @@ edges: [{from: START, to: none}, {from: none, to: END}]
 	require.NoError(t, err)
 	assert.Equal(t, []any{}, res.State["out"])
 }
+
+func TestFieldConstraints(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("pick", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"level": in.State["wanted"]}, nil
+	})
+	g := mustGraph(t, reg, `
+name: constraints
+state:
+  document: {type: string, required: true, doc: "the file to read"}
+  count: {type: int, default: 2, min: 1, max: 10}
+  wanted: {type: string, default: easy}
+  level: {type: string, enum: [easy, hard], default: easy}
+nodes: {pick: {run: pick}}
+edges: [{from: START, to: pick}, {from: pick, to: END}]
+`)
+	e := graph.NewEngine(graph.Options{})
+	cases := []struct {
+		name  string
+		input map[string]any
+		field string
+		want  string
+	}{
+		{"a required field left out is refused with its doc", map[string]any{},
+			"document", "input field document: is required (the file to read)"},
+		{"a value under the minimum is refused", map[string]any{"document": "d", "count": 0},
+			"count", "0 is below the minimum 1"},
+		{"a value over the maximum is refused", map[string]any{"document": "d", "count": 11.0},
+			"count", "11 is above the maximum 10"},
+		{"a value outside the enum lists the choices", map[string]any{"document": "d", "level": "mid"},
+			"level", `"mid" is not one of "easy", "hard"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := e.Run(context.Background(), g, graph.RunOptions{Input: tc.input})
+			var ie *graph.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.field, ie.Field)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	t.Run("a node writing a value outside the enum fails with the field named", func(t *testing.T) {
+		_, err := e.Run(context.Background(), g, graph.RunOptions{
+			Input: map[string]any{"document": "d", "wanted": "mid"}})
+		var ue *graph.UpdateError
+		require.ErrorAs(t, err, &ue)
+		assert.Equal(t, "level", ue.Field)
+	})
+	t.Run("valid input runs", func(t *testing.T) {
+		res, err := e.Run(context.Background(), g, graph.RunOptions{
+			Input: map[string]any{"document": "d", "wanted": "hard", "count": 10}})
+		require.NoError(t, err)
+		assert.Equal(t, "hard", res.State["level"])
+	})
+}

@@ -74,10 +74,22 @@ func (r *runner) init(input map[string]any) error {
 		}
 		v, err := coerce(f.Type, input[k])
 		if err != nil {
-			return &InputError{Field: k, Msg: err.Error()}
+			return &InputError{Field: k, Msg: err.Error(), Hint: f.Doc}
+		}
+		if msg := CheckValue(&f, v); msg != "" {
+			return &InputError{Field: k, Msg: msg, Hint: f.Doc}
 		}
 		r.state[k] = v
 		writes = append(writes, Write{Field: k, Value: v})
+	}
+	for _, f := range r.g.fields {
+		if _, set := input[f.Name]; f.Required && !set {
+			hint := "set it in the run's input"
+			if f.Doc != "" {
+				hint = f.Doc
+			}
+			return &InputError{Field: f.Name, Msg: "is required", Hint: hint}
+		}
 	}
 	next, err := r.routeEdges(r.g.start, Start, r.state)
 	if err != nil {
@@ -576,6 +588,11 @@ func (r *runner) check(node string, upd Update) ([]Write, error) {
 		cv, err := coerceUpdate(f, v)
 		if err != nil {
 			return nil, &UpdateError{Node: node, Field: k, Msg: err.Error()}
+		}
+		if f.Reducer == Replace {
+			if msg := CheckValue(f, cv); msg != "" {
+				return nil, &UpdateError{Node: node, Field: k, Msg: msg}
+			}
 		}
 		writes = append(writes, Write{Field: k, Value: cv})
 	}

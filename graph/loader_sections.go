@@ -13,7 +13,7 @@ var (
 		"name", "doc", "output", "limits", "state", "breakers", "policies", "nodes", "edges",
 	}
 	loadLimitKeys  = []string{"max_steps", "deadline", "max_errors"}
-	loadFieldKeys  = []string{"type", "default", "reducer", "doc"}
+	loadFieldKeys  = []string{"type", "default", "reducer", "required", "min", "max", "enum", "doc"}
 	loadNodeKeys   = []string{"run", "with", "policy", "compensate", "defer", "doc"}
 	loadEdgeKeys   = []string{"from", "to", "switch", "map"}
 	loadCaseKeys   = []string{"when", "to"}
@@ -94,6 +94,22 @@ func (l *loader) state(n *yaml.Node) {
 				f.Default = l.value(fe.value, sub)
 			case "reducer":
 				f.Reducer = Reducer(l.str(fe.value, sub))
+			case "required":
+				f.Required = l.boolean(fe.value, sub)
+			case "min":
+				n := l.number(fe.value, sub)
+				f.Min = &n
+			case "max":
+				n := l.number(fe.value, sub)
+				f.Max = &n
+			case "enum":
+				if fe.value.Kind != yaml.SequenceNode {
+					l.add(l.pos(fe.value), sub, "want a list of values", "write enum: [a, b, c]")
+					continue
+				}
+				for _, item := range fe.value.Content {
+					f.Enum = append(f.Enum, l.value(item, sub))
+				}
 			case "doc":
 				f.Doc = l.str(fe.value, sub)
 			}

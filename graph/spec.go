@@ -72,8 +72,14 @@ type Field struct {
 	Type    Type
 	Default any // nil means the type's zero value
 	Reducer Reducer
-	Doc     string
-	Pos     Pos
+	// Required means a run's input must set the field.
+	Required bool
+	// Min and Max bound an int or float field's value; nil means no bound.
+	Min, Max *float64
+	// Enum lists the values the field may hold; empty means any.
+	Enum []any
+	Doc  string
+	Pos  Pos
 }
 
 // Node declares one node of a graph.

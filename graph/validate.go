@@ -145,11 +145,46 @@ func (v *validator) checkState() {
 		}
 		if f.Default != nil && !validateDefaultFits(f.Type, f.Default) {
 			v.report(path+".default", f.Pos,
-				fmt.Sprintf("default %v is not a %s", f.Default, f.Type),
+				fmt.Sprintf("default %v is not %s %s", f.Default, article(string(f.Type)), f.Type),
 				"give a default of the field's type, or remove it")
 		}
 		v.checkReducer(f, path)
+		v.checkConstraints(f, path)
 	}
+}
+
+// checkConstraints checks that a field's bounds and choices fit its type
+// and its default.
+func (v *validator) checkConstraints(f *Field, path string) {
+	if (f.Min != nil || f.Max != nil) && f.Type != Int && f.Type != Float {
+		v.report(path+".min", f.Pos, "min and max bound numbers, not a "+string(f.Type)+" field",
+			"remove them, or make the field an int or float")
+		return
+	}
+	if f.Min != nil && f.Max != nil && *f.Min > *f.Max {
+		v.report(path+".min", f.Pos, fmt.Sprintf("min %v is above max %v", *f.Min, *f.Max),
+			"swap them")
+	}
+	for _, e := range f.Enum {
+		if !validateDefaultFits(f.Type, e) {
+			v.report(path+".enum", f.Pos,
+				fmt.Sprintf("choice %v is not %s %s", e, article(string(f.Type)), f.Type),
+				"list values of the field's type")
+		}
+	}
+	if f.Default != nil && validateDefaultFits(f.Type, f.Default) {
+		if msg := CheckValue(f, f.Default); msg != "" {
+			v.report(path+".default", f.Pos, "default "+msg, "change the default or the constraint")
+		}
+	}
+}
+
+// article returns "an" before a word that starts with a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // checkOutput checks that the output field is declared.
