@@ -28,33 +28,35 @@ const (
 type Checkpoint struct {
 	// Thread is the durable identity of the run; Run identifies the process
 	// execution that wrote this checkpoint.
-	Thread, Run string
+	Thread string `json:"thread"`
+	Run    string `json:"run"`
 	// Graph is the graph's name; Digest a hash of its file, recorded so a
 	// resume can tell that the graph changed.
-	Graph, Digest string
+	Graph  string `json:"graph"`
+	Digest string `json:"digest"`
 	// Source is the path of the graph file the thread was started from,
 	// recorded in the first checkpoint so a resume can find it.
-	Source string
+	Source string `json:"source,omitempty"`
 	// Step is the number of steps completed. Step 0 is the initial
 	// checkpoint, whose writes are the run's input.
-	Step int
+	Step int `json:"step"`
 	// Status is the thread's status after this step.
-	Status Status
+	Status Status `json:"status"`
 	// Writes are the state writes the step applied, in the order applied.
-	Writes []Write
+	Writes []Write `json:"writes"`
 	// Tasks records the tasks that completed in this step.
-	Tasks []TaskRecord
+	Tasks []TaskRecord `json:"tasks"`
 	// Next lists the tasks scheduled for the following step.
-	Next []Task
+	Next []Task `json:"next"`
 	// Counters are the run's totals so far.
-	Counters Counters
+	Counters Counters `json:"counters"`
 	// Error is the failure that ended a failed run.
-	Error *ErrorRecord
+	Error *ErrorRecord `json:"error,omitempty"`
 	// Compensated lists the tasks whose compensation completed, newest
 	// first.
-	Compensated []string
+	Compensated []string `json:"compensated,omitempty"`
 	// Time is when the step finished.
-	Time time.Time
+	Time time.Time `json:"time"`
 }
 
 // Write is one value a task wrote to a state field.
@@ -160,14 +162,14 @@ func (e *ErrorRecord) String() string {
 // History is everything a store holds about one thread.
 type History struct {
 	// Checkpoints holds every checkpoint in step order, starting at 0.
-	Checkpoints []*Checkpoint
+	Checkpoints []*Checkpoint `json:"checkpoints"`
 	// Pending holds the results of tasks that finished in the step after
 	// the last checkpoint.
-	Pending []*TaskResult
+	Pending []*TaskResult `json:"pending,omitempty"`
 	// Status is the thread's status as last set by [Store.SetStatus], or
 	// nil when only commits set it (then the last checkpoint's status
 	// holds).
-	Status *ThreadStatus
+	Status *ThreadStatus `json:"status,omitempty"`
 }
 
 // ThreadStatus is a thread's status recorded outside a step commit: a run

@@ -84,28 +84,30 @@ type RunOptions struct {
 
 // Result is the outcome of a run.
 type Result struct {
-	Graph, Thread, Run string
+	Graph  string `json:"graph"`
+	Thread string `json:"thread"`
+	Run    string `json:"run"`
 	// Status is Succeeded, Failed, or Running when the run was interrupted
 	// and can be resumed.
-	Status Status
+	Status Status `json:"status"`
 	// State is the final state.
-	State State
+	State State `json:"state"`
 	// Steps is the number of steps the thread has completed.
-	Steps int
+	Steps int `json:"steps"`
 	// Counters are the thread's totals.
-	Counters Counters
+	Counters Counters `json:"counters"`
 	// Error is what failed a failed run.
-	Error *ErrorRecord
+	Error *ErrorRecord `json:"error,omitempty"`
 	// Compensated lists the tasks whose compensation ran, newest first.
-	Compensated []string
+	Compensated []string `json:"compensated,omitempty"`
 	// Handled lists, in order, how this run met its failures: each node
 	// failure, retry scheduled (with its delay and why), breaker change,
 	// fallback taken and compensation.
-	Handled []Event
+	Handled []Event `json:"handled,omitempty"`
 	// Resumed says the run continued an existing thread.
-	Resumed bool
+	Resumed bool `json:"resumed,omitempty"`
 	// Duration is the run's wall time.
-	Duration time.Duration
+	Duration time.Duration `json:"duration"`
 }
 
 // ErrThreadExists means Run was given the id of a thread the store already
