@@ -51,6 +51,8 @@ func TestMainJobThenQuizExport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 4, strings.Count(string(md), "Answer"), "markdown, chosen by the extension")
 
+	badState := filepath.Join(t.TempDir(), "input.json")
+	require.NoError(t, os.WriteFile(badState, []byte("{\"document\": \"x\",\n  \"target\": ,}"), 0o644))
 	tests := []struct {
 		name string
 		args []string
@@ -64,11 +66,37 @@ func TestMainJobThenQuizExport(t *testing.T) {
 		{"an unknown command is a usage error", []string{"nosuch"}, exitUsage, "unknown command"},
 		{"a missing argument is a usage error", []string{"mermaid"}, exitUsage, "accepts 1 arg"},
 		{"an unknown --set field lists the fields", []string{"run", "mcq", "--db", db,
-			"--set", "documnet=x"}, exitUsage, "fields: document"},
+			"--set", "documnet=x"}, exitInvalid, "fields: document"},
 		{"a wrongly typed --set value names the type", []string{"run", "mcq", "--db", db,
-			"--set", "target=ten"}, exitUsage, "field target is int"},
+			"--set", "target=ten"}, exitInvalid, "field target is int"},
+		{"a --state file with broken JSON names the line", []string{"run", "mcq", "--db", db,
+			"--state", badState}, exitInvalid, "line 2, column"},
 		{"a bad document fails the run before any model call", []string{"run", "mcq", "--db", db,
 			"-q", "--set", "document=../../testdata/documents/empty.txt"}, exitFailed, "empty.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := cli(t, tt.args...)
+			assert.Equal(t, tt.code, code)
+			assert.Contains(t, errOut, tt.want)
+		})
+	}
+}
+
+func TestCommandMistakesAreUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"an unknown status is refused", []string{"runs", "list", "--db", filepath.Join(dir, "x.db"),
+			"--status", "bogus"}, exitUsage, "want running, succeeded or failed"},
+		{"a directory given to validate is named", []string{"validate", dir}, exitInvalid,
+			"is a directory"},
+		{"a directory given to run is a usage error", []string{"run", dir, "--db",
+			filepath.Join(dir, "x.db")}, exitUsage, "is a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

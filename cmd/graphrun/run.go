@@ -168,6 +168,9 @@ file the thread was started from, unless --graph names another.`,
 			if err != nil {
 				return err
 			}
+			if h.Last().Status == graph.Succeeded {
+				fmt.Fprintf(cmd.ErrOrStderr(), "thread %s had already succeeded; its result:\n", args[0])
+			}
 			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
 				return e.Resume(ctx, g, args[0], o)
 			})
@@ -206,7 +209,11 @@ func (s *session) close() {
 
 // resolveGraph loads a graph file, or a built-in graph by name.
 func resolveGraph(arg string, reg *graph.Registry) (*graph.Graph, error) {
-	if _, err := os.Stat(arg); err == nil {
+	if fi, err := os.Stat(arg); err == nil {
+		if fi.IsDir() {
+			return nil, usageError{fmt.Errorf("%s is a directory: name graph files, "+
+				"e.g. %s/*.yaml", arg, strings.TrimSuffix(arg, "/"))}
+		}
 		return graph.Load(arg, reg)
 	}
 	if data, file, ok := graphs.Lookup(arg); ok {

@@ -33,6 +33,11 @@ func newRunsListCmd() *cobra.Command {
 		Short: "List threads, most recently updated first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch graph.Status(status) {
+			case "", graph.Running, graph.Succeeded, graph.Failed:
+			default:
+				return usageError{fmt.Errorf("--status %q: want running, succeeded or failed", status)}
+			}
 			store, err := sf.open()
 			if err != nil {
 				return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -30,6 +31,7 @@ type serveFlags struct {
 	addr    string
 	token   string
 	graphs  string
+	root    string
 	maxBody int64
 	maxRuns int
 	drain   time.Duration
@@ -47,7 +49,12 @@ docs/openapi.yaml; /healthz, /readyz and /metrics sit beside it.
 A bearer token (--token or GRAPHRUN_TOKEN) guards the API and /metrics; the
 server refuses to listen beyond loopback without one. On SIGTERM or SIGINT
 it stops taking runs, lets those in progress reach a checkpoint and exits;
-on start it resumes the runs a previous server left interrupted.`,
+on start it resumes the runs a previous server left interrupted.
+
+Runs read and write files only inside --root (default: the current
+directory): a document or export path outside it fails the run. The server
+works from --root, so relative paths in a run's input are resolved against
+it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, &f) },
 	}
@@ -57,6 +64,8 @@ on start it resumes the runs a previous server left interrupted.`,
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8080", "address to listen on")
 	fl.StringVar(&f.token, "token", "", "bearer token the API requires (default $GRAPHRUN_TOKEN)")
 	fl.StringVar(&f.graphs, "graphs", "", "directory of extra graph files (*.yaml) to serve")
+	fl.StringVar(&f.root, "root", "",
+		"directory runs may read and write files in (default: the current directory)")
 	fl.Int64Var(&f.maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body, in bytes")
 	fl.IntVar(&f.maxRuns, "max-runs", 0, "most runs in progress at once (0: no bound)")
 	fl.DurationVar(&f.drain, "drain-timeout", 30*time.Second,
@@ -75,6 +84,15 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
+	root, err := serveRoot(f.root)
+	if err != nil {
+		return err
+	}
+	// The store is named before the server moves to root, so that a
+	// relative --db stays where the person starting it meant.
+	if f.store.db, err = filepath.Abs(f.store.path()); err != nil {
+		return fmt.Errorf("--db: %w", err)
+	}
 	s, err := openSession(cmd, &f.store)
 	if err != nil {
 		return err
@@ -83,6 +101,10 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	set, err := loadGraphs(s.reg, f.graphs)
 	if err != nil {
 		return err
+	}
+	s.deps.Root = root
+	if err := os.Chdir(root); err != nil {
+		return fmt.Errorf("--root %s: %w", root, err)
 	}
 
 	metrics := telemetry.NewMetrics()
@@ -110,7 +132,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	for _, th := range resumed {
 		logger.Info("resuming interrupted run", "thread", th)
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "graphs", len(set))
+	logger.Info("serving", "addr", ln.Addr().String(), "graphs", len(set), "root", root)
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -130,6 +152,23 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// serveRoot returns the absolute form of the --root directory, the
+// current directory when dir is empty, and checks that it is a directory.
+func serveRoot(dir string) (string, error) {
+	abs, err := filepath.Abs(cmp.Or(dir, "."))
+	if err != nil {
+		return "", fmt.Errorf("--root %s: %w", dir, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case err != nil:
+		return "", usageError{fmt.Errorf("--root %s: %w", dir, err)}
+	case !fi.IsDir():
+		return "", usageError{fmt.Errorf("--root %s: not a directory", dir)}
+	}
+	return abs, nil
 }
 
 // loadGraphs loads the built-in graphs and the *.yaml files in dir, which

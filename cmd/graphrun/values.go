@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -20,7 +21,8 @@ func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any,
 			return nil, usageError{fmt.Errorf("--state: %w", err)}
 		}
 		if err := json.Unmarshal(data, &input); err != nil {
-			return nil, usageError{fmt.Errorf("--state %s: not a JSON object: %w", stateFile, err)}
+			return nil, invalidError{fmt.Errorf("--state %s: %s: %w (write one JSON object "+
+				"of state fields)", stateFile, jsonPosition(data, err), err)}
 		}
 	}
 	for _, kv := range sets {
@@ -36,16 +38,41 @@ func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any,
 					names = append(names, f.Name)
 				}
 			}
-			return nil, usageError{fmt.Errorf("--set %s: graph %s has no state field %q (fields: %s)",
+			return nil, invalidError{fmt.Errorf("--set %s: graph %s has no state field %q (fields: %s)",
 				kv, g.Name(), k, strings.Join(names, ", "))}
 		}
 		val, err := parseValue(f.Type, v)
 		if err != nil {
-			return nil, usageError{fmt.Errorf("--set %s: field %s is %s: %w", kv, k, f.Type, err)}
+			return nil, invalidError{fmt.Errorf("--set %s: field %s is %s: %w", kv, k, f.Type, err)}
 		}
 		input[k] = val
 	}
 	return input, nil
+}
+
+// jsonPosition says where in data a JSON decoding error is, as "line L,
+// column C", or "" when the error carries no offset.
+func jsonPosition(data []byte, err error) string {
+	var offset int64
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		offset = se.Offset
+	case errors.As(err, &te):
+		offset = te.Offset
+	default:
+		return "at the start"
+	}
+	line, col := 1, 1
+	for _, b := range data[:min(int(offset), len(data))] {
+		if b == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
 // parseValue reads a --set value by the field's declared type: strings
