@@ -389,9 +389,25 @@ func (v *validator) checkWhen(path string, c Case) {
 		Path: path,
 		Msg: fmt.Sprintf("condition %q does not compile: %s",
 			strings.Join(strings.Fields(c.When), " "), msg),
-		Hint: "write a true/false expression over the state fields (" +
-			strings.Join(v.fieldNames(), ", ") + ")",
+		Hint: v.whenHint(msg),
 	})
+}
+
+// whenHint suggests the field a misspelt name in a condition stands for,
+// or lists the nearest fields.
+func (v *validator) whenHint(msg string) string {
+	names := v.fieldNames()
+	if name, ok := strings.CutPrefix(msg, "unknown name "); ok {
+		name = strings.Fields(name)[0]
+		if near := validateNearest(name, names); near != "" {
+			return fmt.Sprintf("did you mean %q?", near)
+		}
+		return "the state fields nearest by name: " + strings.Join(validateClosest(name, names), ", ")
+	}
+	if len(names) > 8 {
+		return "write a true/false expression over the state fields"
+	}
+	return "write a true/false expression over the state fields (" + strings.Join(names, ", ") + ")"
 }
 
 // checkMap checks a map edge.
