@@ -59,14 +59,15 @@ func (p *progress) listen(ev graph.Event) {
 		delete(p.running, ev.Task)
 	case graph.RetryScheduled:
 		p.retries++
-		p.println("  retry %s in %s after %s (attempt %d, %s)",
-			ev.Node, ev.Delay.Round(time.Millisecond), ev.Class, ev.Attempt, ev.Reason)
+		p.println("  retry %s in %s after %s (attempt %d, %s): %s",
+			ev.Task, ev.Delay.Round(time.Millisecond), ev.Class, ev.Attempt, ev.Reason,
+			truncateText(ev.Error, 120))
 	case graph.NodeFailed:
 		delete(p.running, ev.Task)
-		p.println("  %s failed: %s", ev.Node, ev.Error)
+		p.println("  %s failed (%s): %s", ev.Task, ev.Class, ev.Error)
 	case graph.FallbackTaken:
 		p.fallbacks++
-		p.println("  fallback %s -> %s (%s)", ev.Node, ev.Target, ev.Class)
+		p.println("  fallback %s -> %s (%s)", ev.Task, ev.Target, ev.Class)
 	case graph.BreakerChanged:
 		p.println("  breaker %s: %s -> %s", ev.Breaker, ev.From, ev.To)
 	case graph.StepDone:
@@ -137,8 +138,12 @@ func (p *progress) finish(res *graph.Result) {
 		return
 	}
 	c := res.Counters
+	status := string(res.Status)
+	if res.Status == graph.Running {
+		status = "interrupted"
+	}
 	line := fmt.Sprintf("%s in %s: %d steps, %d attempts, %d retries, %d errors, %d fallbacks",
-		res.Status, res.Duration.Round(time.Millisecond), res.Steps, c.Attempts, c.Retries,
+		status, res.Duration.Round(time.Millisecond), res.Steps, c.Attempts, c.Retries,
 		c.Errors, c.Fallbacks)
 	if l, ok := res.State[p.count].([]any); ok && p.count != "" {
 		line += fmt.Sprintf(", %d %s", len(l), p.count)
@@ -147,6 +152,9 @@ func (p *progress) finish(res *graph.Result) {
 		line += fmt.Sprintf(", %d compensations", c.Compensations)
 	}
 	fmt.Fprintln(p.w, line)
+	if res.Status == graph.Running {
+		fmt.Fprintf(p.w, "resume it with: graphrun resume %s\n", res.Thread)
+	}
 }
 
 // summarizeNodes lists a step's nodes, counting repeats: "generate x12, save".

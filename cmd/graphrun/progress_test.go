@@ -17,9 +17,10 @@ func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 	for _, ev := range []graph.Event{
 		{Kind: graph.RunStarted, Run: "r1", Graph: "mcq", Thread: "t1", Reason: "start"},
 		{Kind: graph.StepStarted, Step: 1, Nodes: []string{"generate", "generate", "save"}},
-		{Kind: graph.RetryScheduled, Node: "generate", Class: "rate_limit", Attempt: 1,
-			Delay: time.Second, Reason: "backoff"},
-		{Kind: graph.FallbackTaken, Node: "generate", Target: "template", Class: "timeout"},
+		{Kind: graph.RetryScheduled, Node: "generate", Task: "1:generate:3", Class: "rate_limit",
+			Attempt: 1, Delay: time.Second, Reason: "backoff", Error: "slow down"},
+		{Kind: graph.FallbackTaken, Node: "generate", Task: "1:generate:4", Target: "template",
+			Class: "timeout"},
 		{Kind: graph.RunFinished, Run: "r1", Status: graph.Succeeded, Duration: time.Second},
 	} {
 		p.listen(ev)
@@ -31,8 +32,8 @@ func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 
 	tests := []struct{ name, want string }{
 		{"the step lists its nodes", "step 1: generate x2, save\n"},
-		{"a retry is printed as it happens", "retry generate in 1s after rate_limit"},
-		{"a fallback is printed as it happens", "fallback generate -> template (timeout)"},
+		{"a retry is printed as it happens", "retry 1:generate:3 in 1s after rate_limit (attempt 1, backoff): slow down"},
+		{"a fallback is printed as it happens", "fallback 1:generate:4 -> template (timeout)"},
 		{"the summary counts questions", "3 steps, 5 attempts, 1 retries, 0 errors, 1 fallbacks, 4 questions"},
 	}
 	for _, tt := range tests {
@@ -48,4 +49,11 @@ func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 func TestRunLogFlagsRefuseUnknownFormats(t *testing.T) {
 	assert.Equal(t, exitUsage, run([]string{"run", "mcq", "--log-format", "xml", "--db",
 		t.TempDir() + "/g.db"}))
+}
+
+func TestProgressSaysHowToResumeAnInterruptedRun(t *testing.T) {
+	var buf bytes.Buffer
+	newProgress(&buf).finish(&graph.Result{Status: graph.Running, Thread: "t9", Steps: 2})
+	assert.Contains(t, buf.String(), "interrupted in 0s: 2 steps")
+	assert.Contains(t, buf.String(), "resume it with: graphrun resume t9")
 }
