@@ -102,7 +102,9 @@ type RunError struct {
 // Error says which node failed, how and in which thread.
 func (e *RunError) Error() string {
 	if e.Node != "" {
-		return fmt.Sprintf("thread %s failed in node %s: %v", e.Thread, e.Node, e.Err)
+		// The node and class are said once, not again by a policies error.
+		return fmt.Sprintf("thread %s failed in node %s: %s: %s", e.Thread, e.Node, e.Class,
+			failureText(e.Err))
 	}
 	return fmt.Sprintf("thread %s failed: %v", e.Thread, e.Err)
 }

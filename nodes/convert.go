@@ -54,14 +54,26 @@ func withString(in graph.Input, key string) string {
 	return s
 }
 
-// failure is the record of a chunk that degraded or failed, for the report.
+// failure is the record of a chunk that degraded or failed, for the
+// report. Index is the chunk's position in the document. Class, node,
+// message and attempts describe the failure that reached this node; chain
+// lists every failure from the first, the one that started the chunk's way
+// down the fallback routes, to that one.
 func failure(c content.Chunk, in graph.Input, outcome string) map[string]any {
-	rec := map[string]any{"chunk": c.ID, "heading": c.Heading, "outcome": outcome}
-	if in.Error != nil {
-		rec["class"] = in.Error.Class
-		rec["node"] = in.Error.Node
-		rec["message"] = in.Error.Message
-		rec["attempts"] = in.Error.Attempts
+	rec := map[string]any{"chunk": c.ID, "index": in.Index, "heading": c.Heading,
+		"outcome": outcome}
+	if in.Error == nil {
+		return rec
 	}
+	rec["class"] = in.Error.Class
+	rec["node"] = in.Error.Node
+	rec["message"] = in.Error.Message
+	rec["attempts"] = in.Error.Attempts
+	var chain []any
+	for e := in.Error; e != nil; e = e.Cause {
+		chain = append([]any{map[string]any{"class": e.Class, "node": e.Node,
+			"message": e.Message, "attempts": e.Attempts}}, chain...)
+	}
+	rec["chain"] = chain
 	return rec
 }

@@ -49,10 +49,14 @@ type Deps struct {
 	// "prompt", "completion" or "wasted". Metrics hook in here.
 	Tokens func(provider, model, kind string, n int)
 
-	once    sync.Once
-	quiz    *quiz.Store
-	quizErr error
-	usage   usageLedger
+	rootOnce sync.Once
+	rootDir  *os.Root
+	rootErr  error
+	once     sync.Once
+	noModel  sync.Once // the notice of a generate node finding no model
+	quiz     *quiz.Store
+	quizErr  error
+	usage    usageLedger
 }
 
 // DepsFromEnv configures the models from the environment: OPENAI_API_KEY,

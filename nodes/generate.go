@@ -12,18 +12,28 @@ import (
 	"github.com/graphrun/graphrun/policies"
 )
 
-// client returns the model client named by the node's with.provider.
+// client returns the model client named by the node's with.provider. A
+// provider that is not configured is a bad_request: the request cannot be
+// made, so it is not retried and does not count against a breaker, and the
+// graph's `any` route takes the chunk on.
+// The first time it finds no primary model, as when a run that began with
+// one is resumed without, it tells the person running graphrun.
 func (d *Deps) client(in graph.Input) (*llm.Client, error) {
 	switch p := withString(in, "provider"); p {
 	case "", "primary":
 		if d.Primary == nil {
-			return nil, policies.Errorf(policies.ModelUnavailable,
+			d.noModel.Do(func() {
+				d.notice("no model configured (set %s or %s): chunks sent to the model "+
+					"take their fallback routes, down to the offline template generator",
+					EnvBaseURL, EnvAPIKey)
+			})
+			return nil, policies.Errorf(policies.BadRequest,
 				"no primary model configured: set %s (and %s)", EnvBaseURL, EnvAPIKey)
 		}
 		return d.Primary, nil
 	case "backup":
 		if d.Backup == nil {
-			return nil, policies.Errorf(policies.ModelUnavailable,
+			return nil, policies.Errorf(policies.BadRequest,
 				"no backup model configured: set %s", EnvBackupModel)
 		}
 		return d.Backup, nil

@@ -3,7 +3,7 @@ package nodes
 import (
 	"cmp"
 	"context"
-	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -13,21 +13,24 @@ import (
 	"github.com/graphrun/graphrun/policies"
 )
 
-// load reads the document named in state field document, cuts it into
-// chunks and picks its key terms. It fails with bad_request, before any
-// model call, when the document is missing, empty, binary or unreadable.
+// load checks the inputs, reads the document named in state field
+// document, cuts it into chunks and picks its key terms. It fails with
+// bad_request, before any model call, when an input is out of range, the
+// export cannot be written, or the document is missing, empty, binary or
+// unreadable.
 func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 	path := stateString(in, "document")
 	if path == "" {
 		return nil, policies.Errorf(policies.BadRequest,
 			"state field document is empty: pass the course document with --set document=FILE")
 	}
-	doc, err := content.Load(path, content.Options{})
+	if err := d.checkInputs(in); err != nil {
+		return nil, err
+	}
+	doc, err := content.Load(path, content.Options{Open: func(name string) (*os.File, error) {
+		return d.open("document", name)
+	}})
 	if err != nil {
-		var de *content.DocumentError
-		if errors.As(err, &de) {
-			return nil, policies.New(policies.BadRequest, err)
-		}
 		return nil, policies.New(policies.BadRequest, err)
 	}
 	chunks := content.Split(doc, stateInt(in, "chunk_tokens", 0))

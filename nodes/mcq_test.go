@@ -35,7 +35,14 @@ type harness struct {
 
 func newHarness(t *testing.T, primary, backup *llm.Client) *harness {
 	t.Helper()
-	h := &harness{t: t, db: filepath.Join(t.TempDir(), "graphrun.db")}
+	return newHarnessAt(t, filepath.Join(t.TempDir(), "graphrun.db"), primary, backup)
+}
+
+// newHarnessAt is newHarness on the SQLite file db, which another harness
+// may have used before.
+func newHarnessAt(t *testing.T, db string, primary, backup *llm.Client) *harness {
+	t.Helper()
+	h := &harness{t: t, db: db}
 	h.deps = &nodes.Deps{Primary: primary, Backup: backup, DB: h.db, Notice: &h.notice}
 	t.Cleanup(func() { h.deps.Close() })
 	g, err := graph.Load("../graphs/mcq.yaml", nodes.NewRegistry(h.deps))
@@ -113,6 +120,8 @@ func TestEveryModelCallFailingStillEndsWithTemplateQuestions(t *testing.T) {
 	assert.Equal(t, int32(3), calls.Load(), "auth is not retried: one call per chunk")
 	summary := res.State["summary"].(string)
 	assert.Contains(t, summary, "degraded to the template generator after auth")
+	assert.Contains(t, summary, "warning: the primary model refused the key")
+	assert.Contains(t, summary, "check OPENAI_API_KEY")
 	assert.NotContains(t, summary, "sk-test-KEEPOUT-1")
 	assert.Equal(t, 3, res.Counters.Fallbacks)
 }

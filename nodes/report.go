@@ -3,12 +3,14 @@ package nodes
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/graphrun/graphrun/graph"
 	"github.com/graphrun/graphrun/nodes/mcq"
+	"github.com/graphrun/graphrun/policies"
 )
 
 // report summarizes the run in `report` (for machines) and `summary` (for
@@ -21,6 +23,10 @@ func (d *Deps) report(_ context.Context, in graph.Input) (graph.Update, error) {
 	}
 	var failures []map[string]any
 	if err := graph.Decode(in.State["failures"], &failures); err != nil {
+		return nil, err
+	}
+	var records []failureRecord
+	if err := graph.Decode(in.State["failures"], &records); err != nil {
 		return nil, err
 	}
 	byGenerator := map[string]any{}
@@ -45,6 +51,7 @@ func (d *Deps) report(_ context.Context, in graph.Input) (graph.Update, error) {
 		"chunks":            len(chunks),
 		"failures":          failures,
 		"dropped":           stateInt(in, "dropped", 0),
+		"target":            stateInt(in, "target", 0),
 		"saved":             stateInt(in, "saved", 0),
 		"quiz":              stateString(in, "quiz"),
 		"exported":          stateString(in, "exported"),
@@ -58,7 +65,11 @@ func (d *Deps) report(_ context.Context, in graph.Input) (graph.Update, error) {
 		"seconds":           took.Seconds(),
 		"offline":           in.State["offline"] == true,
 	}
-	return graph.Update{"report": rep, "summary": summary(qs, rep, failures)}, nil
+	warnings := d.warnings(records)
+	if len(warnings) > 0 {
+		rep["warnings"] = warnings
+	}
+	return graph.Update{"report": rep, "summary": summary(qs, rep, records, warnings)}, nil
 }
 
 func toInt(v any) int {
@@ -67,7 +78,8 @@ func toInt(v any) int {
 }
 
 // summary renders the questions and the report as text.
-func summary(qs []mcq.Question, rep map[string]any, failures []map[string]any) string {
+func summary(qs []mcq.Question, rep map[string]any, failures []failureRecord,
+	warnings []string) string {
 	var b strings.Builder
 	for i, q := range qs {
 		fmt.Fprintf(&b, "%d. %s\n", i+1, q.Stem)
@@ -85,9 +97,14 @@ func summary(qs []mcq.Question, rep map[string]any, failures []map[string]any) s
 		fmt.Fprintf(&b, "   answer: %c  (%s, chunk %s)\n\n", 'A'+q.Answer, src, q.Source.Chunk)
 	}
 	fmt.Fprintf(&b, "report\n")
-	fmt.Fprintf(&b, "  questions    %d (%s)", rep["questions"], counts(rep["by_generator"].(map[string]any)))
-	if rep["dropped"].(int) > 0 {
-		fmt.Fprintf(&b, ", %d dropped as duplicates or over target", rep["dropped"])
+	fmt.Fprintf(&b, "  questions    %d", rep["questions"])
+	if by := counts(rep["by_generator"].(map[string]any)); by != "" {
+		fmt.Fprintf(&b, " (%s)", by)
+	}
+	if n := rep["dropped"].(int); n > 0 && rep["target"].(int) > 0 {
+		fmt.Fprintf(&b, ", %d dropped as near-duplicates or over target", n)
+	} else if n > 0 {
+		fmt.Fprintf(&b, ", %d dropped as near-duplicates", n)
 	}
 	fmt.Fprintln(&b)
 	if rep["offline"] == true {
@@ -95,16 +112,15 @@ func summary(qs []mcq.Question, rep map[string]any, failures []map[string]any) s
 	} else if m := rep["by_model"].(map[string]any); len(m) > 0 {
 		fmt.Fprintf(&b, "  models       %s\n", counts(m))
 	}
-	fmt.Fprintf(&b, "  chunks       %d, %d degraded or failed\n", rep["chunks"], len(failures))
-	for _, f := range failures {
-		line := fmt.Sprintf("%v", f["outcome"])
-		if f["class"] != nil {
-			line = fmt.Sprintf("%v after %v in %v: %v", f["outcome"], f["class"], f["node"], f["message"])
-		}
-		fmt.Fprintf(&b, "    chunk %v: %s\n", f["chunk"], truncate(line, 160))
+	for _, w := range warnings {
+		fmt.Fprintf(&b, "  %s\n", w)
 	}
-	fmt.Fprintf(&b, "  resilience   %d attempts, %d retries, %d errors, %d fallbacks\n",
-		rep["attempts"], rep["retries"], rep["errors"], rep["fallbacks"])
+	fmt.Fprintf(&b, "  chunks       %d, %d degraded or failed\n", rep["chunks"], len(failures))
+	for _, g := range groupFailures(failures) {
+		fmt.Fprintf(&b, "    %s\n", g)
+	}
+	fmt.Fprintf(&b, "  resilience   %d retries, %d errors, %d fallbacks\n",
+		rep["retries"], rep["errors"], rep["fallbacks"])
 	fmt.Fprintf(&b, "  tokens       %d prompt, %d completion, %d wasted on discarded answers\n",
 		rep["prompt_tokens"], rep["completion_tokens"], rep["wasted_tokens"])
 	fmt.Fprintf(&b, "  time         %.1fs\n", rep["seconds"])
@@ -128,9 +144,153 @@ func counts(m map[string]any) string {
 	return strings.Join(parts, ", ")
 }
 
+// failureRecord is how the report reads a record that [failure] wrote.
+type failureRecord struct {
+	Chunk    string `json:"chunk"`
+	Index    int    `json:"index"`
+	Outcome  string `json:"outcome"`
+	Class    string `json:"class"`
+	Node     string `json:"node"`
+	Message  string `json:"message"`
+	Attempts int    `json:"attempts"`
+	Chain    []hop  `json:"chain"`
+}
+
+// hop is one failure on a chunk's way down the fallback routes.
+type hop struct {
+	Class    string `json:"class"`
+	Node     string `json:"node"`
+	Message  string `json:"message"`
+	Attempts int    `json:"attempts"`
+}
+
+// hops returns the failures from the first to the last; a record written
+// without a chain has only its last one.
+func (f failureRecord) hops() []hop {
+	if len(f.Chain) > 0 {
+		return f.Chain
+	}
+	if f.Class == "" {
+		return nil
+	}
+	return []hop{{Class: f.Class, Node: f.Node, Message: f.Message, Attempts: f.Attempts}}
+}
+
+// maxMessage caps one failure message in the summary: long enough for a
+// provider's whole explanation, short enough to keep a page readable.
+const maxMessage = 600
+
+// line tells what happened to the chunk and the chain of failures that
+// led there, from the first.
+func (f failureRecord) line() string {
+	hs := f.hops()
+	if len(hs) == 0 {
+		return f.Outcome
+	}
+	parts := make([]string, len(hs))
+	for i, h := range hs {
+		s := h.Class + " in " + h.Node
+		if h.Attempts > 1 {
+			s += fmt.Sprintf(" (%d attempts)", h.Attempts)
+		}
+		parts[i] = s + ": " + truncate(h.Message, maxMessage)
+	}
+	return f.Outcome + " after " + strings.Join(parts, "; then ")
+}
+
+// failureGroup is the chunks whose failures read the same, in document
+// order.
+type failureGroup struct {
+	line   string
+	chunks []failureRecord
+}
+
+// maxListed is how many chunk ids a failure line names before it counts
+// the rest.
+const maxListed = 3
+
+// String names the group's chunks and tells their failure.
+func (g failureGroup) String() string {
+	ids := make([]string, 0, maxListed)
+	for _, f := range g.chunks[:min(len(g.chunks), maxListed)] {
+		ids = append(ids, f.Chunk)
+	}
+	names := strings.Join(ids, ", ")
+	if more := len(g.chunks) - len(ids); more > 0 {
+		names += fmt.Sprintf(" and %d more", more)
+	}
+	return fmt.Sprintf("%s %s: %s", plural(len(g.chunks), "chunk", "chunks"), names, g.line)
+}
+
+// groupFailures joins the chunks whose lines are the same, in the order
+// of their first chunk, so that a fault every chunk met is told once.
+func groupFailures(failures []failureRecord) []failureGroup {
+	var groups []failureGroup
+	at := map[string]int{}
+	for _, f := range failures {
+		l := f.line()
+		i, ok := at[l]
+		if !ok {
+			i = len(groups)
+			at[l] = i
+			groups = append(groups, failureGroup{line: l})
+		}
+		groups[i].chunks = append(groups[i].chunks, f)
+	}
+	byIndex := func(a, b failureRecord) int { return a.Index - b.Index }
+	for _, g := range groups {
+		slices.SortStableFunc(g.chunks, byIndex)
+	}
+	slices.SortStableFunc(groups, func(a, b failureGroup) int {
+		return byIndex(a.chunks[0], b.chunks[0])
+	})
+	return groups
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// warnings names what a person must fix when chunks degraded because the
+// primary model refused the key, ran out of quota or does not exist: one
+// line per class. The first failure of a chunk's chain is the primary
+// model's, since every chunk is first sent there.
+func (d *Deps) warnings(failures []failureRecord) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, f := range failures {
+		hs := f.hops()
+		if len(hs) == 0 || seen[hs[0].Class] {
+			continue
+		}
+		first := hs[0]
+		var what, fix string
+		switch policies.Class(first.Class) {
+		case policies.Auth:
+			what, fix = "refused the key", "check "+EnvAPIKey
+		case policies.Quota:
+			what, fix = "has no quota left", "check the account's plan and billing, or set "+
+				EnvBackupModel+" to a backup model"
+		case policies.ModelUnavailable:
+			what, fix = "is unavailable", "check "+EnvModel+" and "+EnvBaseURL
+		default:
+			continue
+		}
+		seen[first.Class] = true
+		out = append(out, fmt.Sprintf("warning: the primary model %s (%s in %s): %s; %s",
+			what, first.Class, first.Node, truncate(first.Message, maxMessage), fix))
+	}
+	return out
+}
+
+// truncate cuts s to at most n runes, marking the cut.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n-3] + "..."
+	return string(r[:n-3]) + "..."
 }

@@ -2,18 +2,17 @@ package nodes
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/graphrun/graphrun/graph"
 	"github.com/graphrun/graphrun/nodes/quiz"
 	"github.com/graphrun/graphrun/policies"
 )
 
-// save stores the final questions in the quiz store. Saving is idempotent:
-// a resumed or repeated run adds nothing twice.
+// save stores the final questions in the quiz store and records in
+// `added` the IDs of those that were new. Saving is idempotent: a resumed
+// or repeated run adds nothing twice.
 func (d *Deps) save(ctx context.Context, in graph.Input) (graph.Update, error) {
 	qs, err := questionsOf(in.State["final"])
 	if err != nil {
@@ -23,53 +22,55 @@ func (d *Deps) save(ctx context.Context, in graph.Input) (graph.Update, error) {
 	if err != nil {
 		return nil, policies.New(policies.Storage, err)
 	}
-	added, err := store.Save(ctx, stateString(in, "quiz"), qs)
+	added, err := store.SaveNew(ctx, stateString(in, "quiz"), qs)
 	if err != nil {
 		return nil, err
 	}
-	return graph.Update{"saved": added}, nil
+	return graph.Update{"saved": len(added), "added": added}, nil
 }
 
-// unsave removes the final questions from the quiz store: the compensation
-// of save when a later node fails the run.
+// unsave removes from the quiz store the questions this run's save added,
+// listed in `added`: the compensation of save when a later node fails the
+// run. Questions an earlier run saved in the same quiz stay.
 func (d *Deps) unsave(ctx context.Context, in graph.Input) (graph.Update, error) {
-	qs, err := questionsOf(in.State["final"])
-	if err != nil {
-		return nil, err
+	var ids []string
+	if err := graph.Decode(in.State["added"], &ids); err != nil {
+		return nil, fmt.Errorf("read added: %w", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	store, err := d.Quiz()
 	if err != nil {
 		return nil, policies.New(policies.Storage, err)
 	}
-	ids := make([]string, len(qs))
-	for i, q := range qs {
-		ids[i] = q.ID
-	}
 	return nil, store.Delete(ctx, stateString(in, "quiz"), ids)
 }
 
-// export writes the quiz to the file named in `export`, in the format its
-// extension names (or `export_format`): json, md, gift, xml (Moodle) or
-// qti.
+// export writes the quiz to the file named in `export`, in the format
+// `export_format` names or else the file's extension: json, markdown,
+// gift, moodle (Moodle XML) or qti. An unknown format fails the node
+// rather than falling back to one.
 func (d *Deps) export(_ context.Context, in graph.Input) (graph.Update, error) {
 	path := stateString(in, "export")
 	if path == "" {
 		return nil, nil
 	}
-	format := stateString(in, "export_format")
-	if format == "" {
-		format = FormatForPath(path)
+	format, err := exportFormat(in)
+	if err != nil {
+		return nil, err
 	}
 	qs, err := questionsOf(in.State["final"])
 	if err != nil {
 		return nil, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, policies.New(policies.Storage, err)
-	}
-	f, err := os.Create(path)
+	f, err := d.create("export", path)
 	if err != nil {
-		return nil, policies.New(policies.Storage, err)
+		var pe *policies.Error
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, policies.Errorf(policies.BadRequest, "export %s: %w; choose a writable place", path, err)
 	}
 	if err := quiz.Export(f, format, stateString(in, "quiz"), qs); err != nil {
 		f.Close()
@@ -79,19 +80,4 @@ func (d *Deps) export(_ context.Context, in graph.Input) (graph.Update, error) {
 		return nil, policies.New(policies.Storage, err)
 	}
 	return graph.Update{"exported": path}, nil
-}
-
-// FormatForPath names the export format a file extension stands for.
-func FormatForPath(path string) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".md", ".markdown":
-		return "markdown"
-	case ".gift", ".txt":
-		return "gift"
-	case ".xml":
-		return "moodle"
-	case ".qti", ".zip":
-		return "qti"
-	}
-	return "json"
 }

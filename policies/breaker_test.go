@@ -319,3 +319,17 @@ func TestBreakersDeclare(t *testing.T) {
 		assert.Error(t, b.Declare(policies.BreakerSpec{Name: "x"}))
 	})
 }
+
+func TestBreakerOpenedByOwnRetriesKeepsTheCause(t *testing.T) {
+	b := policies.NewBreakers()
+	require.NoError(t, b.Declare(policies.BreakerSpec{Name: "svc", Failures: 2, Cooldown: time.Hour}))
+	p, err := policies.Compile(policies.Spec{Name: "p", Breaker: "svc",
+		Retry: &policies.RetrySpec{MaxAttempts: 5, InitialInterval: time.Millisecond}}, b,
+		policiestest.NewFakeClock(time.Time{}))
+	require.NoError(t, err)
+	_, err = p.Execute(context.Background(), policies.Hooks{}, func(context.Context, int) error {
+		return policies.Errorf(policies.RateLimit, "slow down")
+	})
+	require.Equal(t, policies.BreakerOpen, policies.ClassOf(err))
+	assert.Contains(t, err.Error(), "after rate_limit: slow down")
+}

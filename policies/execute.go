@@ -83,6 +83,7 @@ func (p *Policy) execute(ctx context.Context, h Hooks,
 		bo = backoffer{spec: p.retry, jitter: p.jitter}
 	}
 
+	var last *Error // the last failure of the work itself
 	for n := 1; ; n++ {
 		if h.OnAttempt != nil {
 			h.OnAttempt(n)
@@ -90,6 +91,13 @@ func (p *Policy) execute(ctx context.Context, h Hooks,
 		e, final := p.attempt(ctx, node, h, n, fn)
 		if e == nil {
 			return n, nil
+		}
+		if e.Class == BreakerOpen && last != nil {
+			// The breaker opened during this node's own retries: say what
+			// opened it, which is the cause worth reporting.
+			e.Err = fmt.Errorf("%w, after %s: %w", e.Err, last.Class, last.Err)
+		} else if e.Class != BreakerOpen {
+			last = e
 		}
 		if final || n >= maxAttempts || !p.retries(e.Class) {
 			return n, e

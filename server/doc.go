@@ -5,8 +5,12 @@
 // answers with their thread id; clients then read a run's status, state
 // and report, stream its events as Server-Sent Events, and resume it when
 // it was interrupted or failed. Every error is a JSON object with a stable
-// code (see [Error]). Requests to the API and to /metrics need a bearer
-// token when one is configured; /healthz and /readyz never do.
+// code (see [Error]); a known path asked with a method it does not take
+// answers 405 with an Allow header. A start request's input is checked
+// before the answer, so a bad one is refused with 422 and starts nothing.
+// The node functions, not the server, confine the files a run reads and
+// writes (see nodes.Deps.Root). Requests to the API and to /metrics need a
+// bearer token when one is configured; /healthz and /readyz never do.
 //
 // [Server.Shutdown] stops taking runs and cancels those in progress, which
 // the engine stops at a checkpoint and leaves resumable;

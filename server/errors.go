@@ -9,6 +9,7 @@ import (
 const (
 	CodeUnauthorized     = "unauthorized"
 	CodeNotFound         = "not_found"
+	CodeMethodNotAllowed = "method_not_allowed"
 	CodeGraphNotFound    = "graph_not_found"
 	CodeRunNotFound      = "run_not_found"
 	CodeTooLarge         = "request_too_large"
@@ -28,6 +29,9 @@ type Error struct {
 	Code string `json:"code"`
 	// Message says what went wrong and, where it helps, what to do.
 	Message string `json:"message"`
+	// Field names the input field at fault, for invalid_input; empty
+	// otherwise.
+	Field string `json:"field,omitempty"`
 }
 
 // errorBody wraps an [Error] as the API sends it: {"error": {...}}.

@@ -61,8 +61,9 @@ func (x *execution) finish(res *graph.Result, err error) {
 	}
 	x.subs = nil
 	x.mu.Unlock()
-	x.markStarted()
+	// done closes first: whoever wakes at started must find the outcome.
 	close(x.done)
+	x.markStarted()
 }
 
 // subscribe returns the events so far and, unless the run has returned, a

@@ -13,7 +13,23 @@ type GraphInfo struct {
 	Doc    string   `json:"doc,omitempty"`
 	Source string   `json:"source,omitempty"`
 	Nodes  []string `json:"nodes"`
-	Inputs []string `json:"inputs"`
+	// Inputs are the state fields a run's input may set: every declared
+	// field, since the graph does not say which ones its nodes write.
+	// Required and Doc tell a client which ones it is meant to set.
+	Inputs []InputInfo `json:"inputs"`
+}
+
+// InputInfo describes a state field a run's input may set.
+type InputInfo struct {
+	Name string     `json:"name"`
+	Type graph.Type `json:"type"`
+	// Required means a run without the field in its input is refused with
+	// invalid_input.
+	Required bool `json:"required"`
+	// Default is the field's value when the input does not set it; nil
+	// means the type's zero value.
+	Default any    `json:"default,omitempty"`
+	Doc     string `json:"doc,omitempty"`
 }
 
 func (s *Server) listGraphs(w http.ResponseWriter, _ *http.Request) {
@@ -32,12 +48,16 @@ func (s *Server) listGraphs(w http.ResponseWriter, _ *http.Request) {
 func describeGraph(name string, g *graph.Graph) GraphInfo {
 	spec := g.Spec()
 	info := GraphInfo{Name: name, Doc: spec.Doc, Source: g.Source(),
-		Nodes: []string{}, Inputs: []string{}}
+		Nodes: []string{}, Inputs: []InputInfo{}}
 	for _, n := range spec.Nodes {
 		info.Nodes = append(info.Nodes, n.Name)
 	}
 	for _, f := range spec.State {
-		info.Inputs = append(info.Inputs, f.Name)
+		if f.Name == graph.LastError { // the engine's own; no input sets it
+			continue
+		}
+		info.Inputs = append(info.Inputs, InputInfo{Name: f.Name, Type: f.Type,
+			Required: f.Required, Default: f.Default, Doc: f.Doc})
 	}
 	return info
 }

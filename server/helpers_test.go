@@ -65,6 +65,21 @@ edges:
   - {from: call, to: END}
 `
 
+// needsGraph has a required field.
+const needsGraph = `
+name: needs
+output: greeting
+state:
+  name: {type: string, required: true, doc: "who to greet"}
+  loud: {type: bool, default: false, doc: "shout the greeting"}
+  greeting: string
+nodes:
+  greet: {run: test.greet}
+edges:
+  - {from: START, to: greet}
+  - {from: greet, to: END}
+`
+
 // fixture is a server under test and what it runs on.
 type fixture struct {
 	srv      *server.Server
@@ -93,7 +108,7 @@ func newFixture(t *testing.T, o options) *fixture {
 		breakers: policies.NewBreakers(), gate: make(chan struct{})}
 	reg := f.registry()
 	graphs := map[string]*graph.Graph{}
-	for _, src := range []string{helloGraph, gateGraph, flakyGraph} {
+	for _, src := range []string{helloGraph, gateGraph, flakyGraph, needsGraph} {
 		g, err := graph.LoadData([]byte(src), "test.yaml", reg)
 		require.NoError(t, err)
 		graphs[g.Name()] = g
@@ -143,6 +158,15 @@ func (f *fixture) registry() *graph.Registry {
 // do sends a request and returns the status and body.
 func (f *fixture) do(t *testing.T, method, path, body string, header ...string) (int, string) {
 	t.Helper()
+	resp, data := f.send(t, method, path, body, header...)
+	return resp.StatusCode, data
+}
+
+// send sends a request and returns the response, its body read and
+// closed, and the body.
+func (f *fixture) send(t *testing.T, method, path, body string,
+	header ...string) (*http.Response, string) {
+	t.Helper()
 	req, err := http.NewRequest(method, f.http.URL+path, strings.NewReader(body))
 	require.NoError(t, err)
 	for i := 0; i+1 < len(header); i += 2 {
@@ -153,7 +177,7 @@ func (f *fixture) do(t *testing.T, method, path, body string, header ...string) 
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return resp.StatusCode, string(data)
+	return resp, string(data)
 }
 
 // start starts a run of name and returns its thread.
@@ -179,11 +203,17 @@ func (f *fixture) run(t *testing.T, thread string) server.RunInfo {
 // errorCode returns the code of an error body.
 func errorCode(t *testing.T, body string) string {
 	t.Helper()
+	return errorOf(t, body).Code
+}
+
+// errorOf decodes an error body.
+func errorOf(t *testing.T, body string) server.Error {
+	t.Helper()
 	var e struct {
 		Error server.Error `json:"error"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &e), body)
-	return e.Error.Code
+	return e.Error
 }
 
 // sseEvent is one Server-Sent Event.

@@ -1,7 +1,9 @@
 package server_test
 
 import (
+	"net/http"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -9,19 +11,40 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/graphrun/graphrun/server"
 )
 
-func TestOpenAPIMatchesTheRoutes(t *testing.T) {
+// documentedMethods reads docs/openapi.yaml and returns, per path, the
+// methods it documents, upper case and sorted.
+func documentedMethods(t *testing.T) map[string][]string {
+	t.Helper()
 	data, err := os.ReadFile("../docs/openapi.yaml")
 	require.NoError(t, err)
 	var doc struct {
 		Paths map[string]map[string]any `yaml:"paths"`
 	}
 	require.NoError(t, yaml.Unmarshal(data, &doc))
-	var documented []string
+	out := map[string][]string{}
 	for path, ops := range doc.Paths {
 		for method := range ops {
-			documented = append(documented, strings.ToUpper(method)+" "+path)
+			out[path] = append(out[path], strings.ToUpper(method))
+		}
+		sort.Strings(out[path])
+	}
+	return out
+}
+
+// concretePath fills a path pattern's wildcards with values.
+func concretePath(pattern string) string {
+	return strings.NewReplacer("{name}", "hello", "{thread}", "none").Replace(pattern)
+}
+
+func TestOpenAPIMatchesTheRoutes(t *testing.T) {
+	var documented []string
+	for path, methods := range documentedMethods(t) {
+		for _, m := range methods {
+			documented = append(documented, m+" "+path)
 		}
 	}
 	sort.Strings(documented)
@@ -46,11 +69,28 @@ func TestOpenAPIMatchesTheRoutes(t *testing.T) {
 	t.Run("every documented operation answers something other than not found", func(t *testing.T) {
 		for _, op := range documented {
 			method, path, _ := strings.Cut(op, " ")
-			path = strings.NewReplacer("{name}", "hello", "{thread}", "none").Replace(path)
-			status, body := f.do(t, method, path, "{}")
+			status, body := f.do(t, method, concretePath(path), "{}")
 			if status == 404 {
 				assert.NotEqual(t, "not_found", errorCode(t, body), op)
 			}
 		}
 	})
+}
+
+func TestAnUndocumentedMethodIsNotAllowed(t *testing.T) {
+	f := newFixture(t, options{})
+	for path, allowed := range documentedMethods(t) {
+		for _, method := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+			if slices.Contains(allowed, method) {
+				continue
+			}
+			t.Run(method+" "+path+" answers 405 naming "+strings.Join(allowed, ", "),
+				func(t *testing.T) {
+					resp, body := f.send(t, method, concretePath(path), "")
+					assert.Equal(t, http.StatusMethodNotAllowed, resp.StatusCode)
+					assert.Equal(t, strings.Join(allowed, ", "), resp.Header.Get("Allow"))
+					assert.Equal(t, server.CodeMethodNotAllowed, errorCode(t, body))
+				})
+		}
+	}
 }

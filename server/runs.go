@@ -25,14 +25,19 @@ type StartRequest struct {
 
 // RunInfo is what the API reports of a run.
 type RunInfo struct {
-	Thread  string          `json:"thread"`
-	Graph   string          `json:"graph"`
-	Status  graph.Status    `json:"status"`
-	Step    int             `json:"step"`
-	Active  bool            `json:"active"`
-	Updated time.Time       `json:"updated,omitzero"`
-	Error   string          `json:"error,omitempty"`
-	Report  *graph.Counters `json:"counters,omitempty"`
+	Thread string       `json:"thread"`
+	Graph  string       `json:"graph"`
+	Status graph.Status `json:"status"`
+	Step   int          `json:"step"`
+	Active bool         `json:"active"`
+	// Interrupted means the store shows the thread running but no run of
+	// it is active in this process: a stopped server or a killed process
+	// left it, and a resume picks it up. A run of the thread in another
+	// process that shares the store looks the same.
+	Interrupted bool            `json:"interrupted,omitempty"`
+	Updated     time.Time       `json:"updated,omitzero"`
+	Error       string          `json:"error,omitempty"`
+	Report      *graph.Counters `json:"counters,omitempty"`
 	// Output is the value of the graph's output field, when the run in
 	// this process has ended and the graph names one.
 	Output any `json:"output,omitempty"`
@@ -101,10 +106,11 @@ func (s *Server) launch(w http.ResponseWriter, g *graph.Graph, thread string,
 		x.finish(res, err)
 	}()
 
+	// The engine checks the input and the thread before run_started, so
+	// an error that comes before it is the request's, answered here.
 	<-x.started
 	if res, err, done := x.outcome(); done && res == nil {
-		status, code := startErrorStatus(err)
-		writeError(w, status, code, err.Error())
+		s.startFailed(w, err)
 		return
 	}
 	writeJSON(w, http.StatusAccepted, RunInfo{Thread: thread, Graph: g.Name(),
@@ -139,15 +145,20 @@ func (s *Server) admit(graphName, thread string) (*execution, string, string) {
 	return x, "", ""
 }
 
-func startErrorStatus(err error) (int, string) {
+// startFailed answers a run that returned an error without starting.
+func (s *Server) startFailed(w http.ResponseWriter, err error) {
 	var ie *graph.InputError
 	switch {
-	case errors.Is(err, graph.ErrThreadExists):
-		return http.StatusConflict, CodeThreadExists
 	case errors.As(err, &ie):
-		return http.StatusUnprocessableEntity, CodeInvalidInput
+		writeJSON(w, http.StatusUnprocessableEntity, errorBody{Error{
+			Code: CodeInvalidInput, Message: ie.Error(), Field: ie.Field}})
+	case errors.Is(err, graph.ErrThreadExists):
+		writeError(w, http.StatusConflict, CodeThreadExists, err.Error())
+	case errors.Is(err, graph.ErrThreadNotFound):
+		writeError(w, http.StatusNotFound, CodeRunNotFound, err.Error())
+	default:
+		s.internal(w, "start run", err)
 	}
-	return http.StatusUnprocessableEntity, CodeInvalidInput
 }
 
 func (s *Server) execution(thread string) *execution {
@@ -166,9 +177,10 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]RunInfo, 0, len(infos))
 	for _, in := range infos {
+		active := s.active(in.Thread)
 		out = append(out, RunInfo{Thread: in.Thread, Graph: in.Graph, Status: in.Status,
 			Step: in.Step, Updated: in.Updated, Error: in.Error,
-			Active: s.active(in.Thread)})
+			Active: active, Interrupted: in.Status == graph.Running && !active})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"runs": out})
 }
@@ -190,9 +202,10 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
 	}
 	last := h.Last()
 	shown := checkpoint.ShownOf(last).With(h.Status)
+	active := s.active(thread)
 	info := RunInfo{Thread: thread, Graph: last.Graph, Status: shown.Status, Step: last.Step,
 		Updated: shown.Updated, Error: shown.Error, Report: &last.Counters,
-		Active: s.active(thread)}
+		Active: active, Interrupted: shown.Status == graph.Running && !active}
 	if x := s.execution(thread); x != nil {
 		if res, _, done := x.outcome(); done && res != nil {
 			info.Report = &res.Counters

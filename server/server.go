@@ -5,7 +5,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/graphrun/graphrun/graph"
@@ -80,12 +82,30 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), execs: map[string]*execution{}}
 	s.base, s.cancel = context.WithCancel(context.Background())
+	allowed := map[string][]string{} // path: its methods
+	open := map[string]bool{}
+	var paths []string
 	for _, rt := range s.routes() {
 		h := http.Handler(rt.handler)
 		if !rt.open {
 			h = s.authorize(h)
 		}
 		s.mux.Handle(rt.Method+" "+rt.Path, h)
+		if _, ok := allowed[rt.Path]; !ok {
+			paths = append(paths, rt.Path)
+		}
+		allowed[rt.Path] = append(allowed[rt.Path], rt.Method)
+		open[rt.Path] = rt.open
+	}
+
+	// A known path asked with another method matches the pattern without
+	// a method, which answers 405.
+	for _, path := range paths {
+		h := methodNotAllowed(allowed[path])
+		if !open[path] {
+			h = s.authorize(h)
+		}
+		s.mux.Handle(path, h)
 	}
 	s.mux.Handle("/", s.authorize(http.HandlerFunc(s.notFound)))
 	return s, nil
@@ -138,6 +158,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	writeError(w, http.StatusNotFound, CodeNotFound, "no route for "+r.Method+" "+r.URL.Path)
+}
+
+// methodNotAllowed answers 405 naming the methods the path allows.
+func methodNotAllowed(methods []string) http.Handler {
+	methods = slices.Sorted(slices.Values(methods))
+	allow := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
+			r.URL.Path+" takes "+allow+", not "+r.Method)
+	})
 }
 
 // Shutdown stops taking runs, cancels the runs in progress so that they

@@ -23,7 +23,9 @@ func TestStartAndWatchARun(t *testing.T) {
 	t.Run("the stream shows the run starting", func(t *testing.T) {
 		ev := until(t, events, graph.NodeStarted)
 		assert.Equal(t, "wait", ev.Data.Node)
-		assert.True(t, f.run(t, thread).Active)
+		info := f.run(t, thread)
+		assert.True(t, info.Active)
+		assert.False(t, info.Interrupted, "an active run is not interrupted")
 	})
 	t.Run("the stream ends with the run", func(t *testing.T) {
 		close(f.gate)
@@ -79,7 +81,7 @@ func TestRunReportAndGraphs(t *testing.T) {
 		for _, g := range out.Graphs {
 			names = append(names, g.Name)
 		}
-		assert.Equal(t, []string{"flaky", "gate", "hello"}, names)
+		assert.Equal(t, []string{"flaky", "gate", "hello", "needs"}, names)
 	})
 	t.Run("a graph is drawn in mermaid", func(t *testing.T) {
 		status, body := f.do(t, "GET", "/v1/graphs/hello/mermaid", "")
@@ -103,7 +105,18 @@ func TestResumeAfterARestart(t *testing.T) {
 		assert.Equal(t, http.StatusServiceUnavailable, status)
 	})
 	t.Run("the interrupted thread stays running", func(t *testing.T) {
-		assert.Equal(t, graph.Running, first.run(t, thread).Status)
+		info := first.run(t, thread)
+		assert.Equal(t, graph.Running, info.Status)
+		assert.False(t, info.Active)
+		assert.True(t, info.Interrupted)
+	})
+	t.Run("the list marks the thread interrupted", func(t *testing.T) {
+		status, body := first.do(t, "GET", "/v1/runs?status=running", "")
+		require.Equal(t, http.StatusOK, status)
+		var out struct{ Runs []server.RunInfo }
+		require.NoError(t, json.Unmarshal([]byte(body), &out))
+		require.Len(t, out.Runs, 1)
+		assert.True(t, out.Runs[0].Interrupted)
 	})
 	first.http.Close()
 	first.store.Close()
@@ -115,7 +128,9 @@ func TestResumeAfterARestart(t *testing.T) {
 	t.Run("the restarted server resumes it", func(t *testing.T) {
 		assert.Equal(t, []string{thread}, resumed)
 		second.srv.Wait()
-		assert.Equal(t, graph.Succeeded, second.run(t, thread).Status)
+		info := second.run(t, thread)
+		assert.Equal(t, graph.Succeeded, info.Status)
+		assert.False(t, info.Interrupted)
 	})
 }
 

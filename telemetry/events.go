@@ -15,9 +15,10 @@ var Keys = []string{"graph", "run", "thread", "node", "step", "attempt", "class"
 // LogEvents returns a listener that writes one line to l per event. The
 // message is the event kind in words ("node failed"); the attributes are
 // [Keys] followed by those the kind sets (task, error, delay, reason,
-// breaker, from, to, target, status, bytes, nodes). Routine events log at
-// debug, retries and fallbacks at info, failures at warn and failed runs
-// at error.
+// breaker, from, to, target, status, interrupted, bytes, nodes); a run
+// that stopped at a checkpoint, resumable, finishes with status running
+// and interrupted true. Routine events log at debug, retries and fallbacks
+// at info, failures and interrupted runs at warn and failed runs at error.
 func LogEvents(l *slog.Logger) graph.Listener {
 	return func(ev graph.Event) {
 		lv := eventLevel(ev)
@@ -75,6 +76,10 @@ func eventAttrs(ev graph.Event) []slog.Attr {
 	opt("to", ev.To)
 	opt("target", ev.Target)
 	opt("status", string(ev.Status))
+	if ev.Kind == graph.RunFinished && ev.Status == graph.Running {
+		// Status running on a finished run reads oddly; say what it means.
+		a = append(a, slog.Bool("interrupted", true))
+	}
 	if ev.Bytes > 0 {
 		a = append(a, slog.Int("bytes", ev.Bytes))
 	}

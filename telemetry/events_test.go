@@ -47,6 +47,13 @@ func TestLogEventsLevels(t *testing.T) {
 	}{
 		{"a failed run logs at error", "info",
 			graph.Event{Kind: graph.RunFinished, Status: graph.Failed}, "level=ERROR"},
+		{"an interrupted run logs at warn", "warn",
+			graph.Event{Kind: graph.RunFinished, Status: graph.Running}, "level=WARN"},
+		{"an interrupted run says so", "info",
+			graph.Event{Kind: graph.RunFinished, Status: graph.Running},
+			"status=running interrupted=true"},
+		{"a succeeded run is not called interrupted", "info",
+			graph.Event{Kind: graph.RunFinished, Status: graph.Succeeded}, "status=succeeded\n"},
 		{"a failed node logs at warn", "warn",
 			graph.Event{Kind: graph.NodeFailed, Node: "a"}, "level=WARN"},
 		{"a saved checkpoint is hidden at info", "info",

@@ -61,6 +61,8 @@ func TestMainJobThenQuizExport(t *testing.T) {
 	}{
 		{"an unknown format is a usage error", []string{"quiz", "export", "cells", "--db", db,
 			"--format", "pdf"}, exitUsage, "want one of"},
+		{"an output extension with no format asks for --format", []string{"quiz", "export", "cells",
+			"--db", db, "-o", filepath.Join(t.TempDir(), "q.csv")}, exitUsage, "give --format"},
 		{"an unknown quiz says how to list them", []string{"quiz", "export", "nope", "--db", db},
 			exitFailed, "graphrun quiz list"},
 		{"an unknown command is a usage error", []string{"nosuch"}, exitUsage, "unknown command"},

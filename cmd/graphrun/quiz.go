@@ -79,7 +79,10 @@ for Moodle, .zip for QTI).`,
 			if format == "" {
 				format = "json"
 				if out != "" {
-					format = nodes.FormatForPath(out)
+					if format = nodes.FormatForPath(out); format == "" {
+						return usageError{fmt.Errorf("-o %s: the extension names no format: end it "+
+							"in .json, .md, .gift, .xml or .zip, or give --format", out)}
+					}
 				}
 			}
 			if !contains(quiz.Formats(), format) {

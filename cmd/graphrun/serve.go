@@ -88,11 +88,6 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	// The store is named before the server moves to root, so that a
-	// relative --db stays where the person starting it meant.
-	if f.store.db, err = filepath.Abs(f.store.path()); err != nil {
-		return fmt.Errorf("--db: %w", err)
-	}
 	s, err := openSession(cmd, &f.store)
 	if err != nil {
 		return err
@@ -102,10 +97,8 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
+	// Documents and exports resolve inside root, relative names included.
 	s.deps.Root = root
-	if err := os.Chdir(root); err != nil {
-		return fmt.Errorf("--root %s: %w", root, err)
-	}
 
 	metrics := telemetry.NewMetrics()
 	s.deps.Tokens = metrics.AddTokens

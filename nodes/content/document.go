@@ -50,6 +50,9 @@ type Options struct {
 	// MaxBytes bounds the size of a document; zero means
 	// [DefaultMaxBytes] (20 MiB) and a negative value means no limit.
 	MaxBytes int64
+	// Open opens the document for [Load]; nil means os.Open. A caller
+	// that confines reads to a directory passes its os.Root's Open.
+	Open func(name string) (*os.File, error)
 }
 
 func (o Options) maxBytes() int64 {
@@ -62,7 +65,11 @@ func (o Options) maxBytes() int64 {
 // Load reads the file at path and parses it as [Parse] does. Errors about
 // the document are [*DocumentError] values.
 func Load(path string, o Options) (*Document, error) {
-	f, err := os.Open(path)
+	open := os.Open
+	if o.Open != nil {
+		open = o.Open
+	}
+	f, err := open(path)
 	if err != nil {
 		return nil, unreadable(path, err)
 	}

@@ -133,6 +133,13 @@ func TestParseMarkdown(t *testing.T) {
 		{"figure placeholders in parentheses are dropped",
 			"The membrane ([figure]) is thin, as in [figure].\n",
 			[]string{"The membrane is thin, as in the figure."}, nil},
+		{"a figure placeholder naming a part keeps the part's letter",
+			"If you examine [figure]**b**, the diagram, and [figure](a), you see the **cell wall**.\n",
+			[]string{"If you examine the figure (b), the diagram, and the figure (a), " +
+				"you see the cell wall."}, []string{"*", "["}},
+		{"strong spans of one letter in a line are removed one by one",
+			"Part **a** is the nucleus, and part **b** is the **nucleolus**.\n",
+			[]string{"Part a is the nucleus, and part b is the nucleolus."}, []string{"*"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

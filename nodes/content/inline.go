@@ -9,14 +9,21 @@ var (
 	mdImage       = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
 	mdFigureParen = regexp.MustCompile(`(?i)[ \t]*\(\s*(?:see\s+)?\[(?:figure|table)\][^()]*\)`)
 	mdFigure      = regexp.MustCompile(`(?i)\[(figure|table)\]`)
-	mdLink        = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
-	mdRefLink     = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
-	mdAutolink    = regexp.MustCompile(`<((?:https?|ftp|mailto):[^>\s]+)>`)
-	mdTag         = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
-	mdStrong      = regexp.MustCompile(`(\*\*|__)(\S(?:.*?\S)?)(\*\*|__)`)
-	mdEmStar      = regexp.MustCompile(`(^|[^\w*\\])\*(\S(?:[^*]*?\S)?)\*`)
-	mdEmUnder     = regexp.MustCompile(`(^|[^\w\\])_(\S(?:[^_]*?\S)?)_([^\w]|$)`)
-	mdEscape      = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!|<>~])")
+	// mdFigurePanel matches a placeholder naming a part of the figure, as
+	// in "[figure]**b**" or "[figure](a)".
+	mdFigurePanel = regexp.MustCompile(
+		`(?i)\[(figure|table)\][ \t]*(?:\(([a-z])\)|(?:\*\*|__)\(?([a-z])\)?(?:\*\*|__))`)
+	mdLink     = regexp.MustCompile(`\[([^\]]+)\]\([^)]*\)`)
+	mdRefLink  = regexp.MustCompile(`\[([^\]]+)\]\[[^\]]*\]`)
+	mdAutolink = regexp.MustCompile(`<((?:https?|ftp|mailto):[^>\s]+)>`)
+	mdTag      = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+	// mdStrong matches strong emphasis whose text holds no other mark of
+	// the same kind, so that "**b**, then **c**" is two spans, not one.
+	mdStrong = regexp.MustCompile(`\*\*([^*\s](?:[^*]*?[^*\s])?)\*\*|` +
+		`__([^_\s](?:[^_]*?[^_\s])?)__`)
+	mdEmStar  = regexp.MustCompile(`(^|[^\w*\\])\*(\S(?:[^*]*?\S)?)\*`)
+	mdEmUnder = regexp.MustCompile(`(^|[^\w\\])_(\S(?:[^_]*?\S)?)_([^\w]|$)`)
+	mdEscape  = regexp.MustCompile("\\\\([\\\\`*_{}\\[\\]()#+\\-.!|<>~])")
 )
 
 // inlineMarkdown removes inline Markdown syntax from s: links and images
@@ -46,13 +53,14 @@ func inlineMarkdown(s string) string {
 func inlineProse(s string) string {
 	s = mdImage.ReplaceAllString(s, "$1")
 	s = mdFigureParen.ReplaceAllString(s, "")
+	s = mdFigurePanel.ReplaceAllString(s, "the $1 ($2$3)")
 	s = mdFigure.ReplaceAllString(s, "the $1")
 	s = mdLink.ReplaceAllString(s, "$1")
 	s = mdRefLink.ReplaceAllString(s, "$1")
 	s = mdAutolink.ReplaceAllString(s, "$1")
 	s = mdTag.ReplaceAllString(s, "")
 	for range 2 { // twice, for nested emphasis
-		s = mdStrong.ReplaceAllString(s, "$2")
+		s = mdStrong.ReplaceAllString(s, "$1$2")
 		s = mdEmStar.ReplaceAllString(s, "$1$2")
 		s = mdEmUnder.ReplaceAllString(s, "$1$2$3")
 	}

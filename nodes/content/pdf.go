@@ -65,6 +65,13 @@ func pdfOpenError(data []byte, name string, err error) error {
 			Hint:   "decrypt it (for example with qpdf --decrypt) or export the text first",
 			Err:    err}
 	}
+	if strings.Contains(err.Error(), "missing %%EOF") {
+		// The reader's message quotes the raw marker, whose two percent
+		// signs read as a formatting slip; say what it means instead.
+		return &DocumentError{Path: name, Kind: ErrMalformed,
+			Reason: "the PDF is cut short: its end-of-file marker is missing",
+			Hint:   "the file may be an incomplete download or copy; fetch it again", Err: err}
+	}
 	return &DocumentError{Path: name, Kind: ErrMalformed,
 		Reason: fmt.Sprintf("the PDF cannot be opened (%v)", err),
 		Hint:   "open it in a PDF viewer and save or print it to a new PDF", Err: err}

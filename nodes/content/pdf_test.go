@@ -79,3 +79,27 @@ func TestHyphenatedLinesRejoin(t *testing.T) {
 		})
 	}
 }
+
+func TestDamagedPDFsSayWhatIsWrong(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    string
+		want    string
+		without string
+	}{
+		{"a PDF cut short names the missing end marker in words",
+			"%PDF-1.4\n" + strings.Repeat("% padding\n", 12), "the PDF is cut short", "%%"},
+		{"a PDF with a broken cross-reference table is called damaged",
+			"%PDF-1.4\n" + strings.Repeat("% padding\n", 12) + "startxref\n9\n%%EOF\n",
+			"cannot be opened", "cut short"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := pdfText([]byte(tt.data), "broken.pdf")
+			require.ErrorIs(t, err, ErrMalformed)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), tt.without)
+			assert.True(t, strings.HasPrefix(err.Error(), "broken.pdf: "), err.Error())
+		})
+	}
+}

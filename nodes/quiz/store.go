@@ -64,42 +64,59 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Save adds qs to the quiz named quiz and returns how many were new. A
-// question whose ID is already in the quiz is skipped, so saving again is
-// harmless; a question with no ID gets mcq.QuestionID. Save is atomic:
-// on error nothing is added.
+// Save adds qs to the quiz named quiz and returns how many were new. It
+// is [Store.SaveNew] for callers that need only the count.
 func (s *Store) Save(ctx context.Context, quiz string, qs []mcq.Question) (added int, err error) {
+	ids, err := s.SaveNew(ctx, quiz, qs)
+	return len(ids), err
+}
+
+// SaveNew adds qs to the quiz named quiz and returns the IDs of the
+// questions it inserted, in the order of qs. A question whose ID is
+// already in the quiz is skipped and not returned, so saving again is
+// harmless and [Store.Delete] of the returned IDs undoes exactly this
+// save. A question with no ID gets mcq.QuestionID. SaveNew is atomic: on
+// error nothing is added and no ID is returned.
+//
+// TODO: a save whose commit succeeded but whose caller crashed before
+// recording the IDs reports them as old when it runs again; telling the
+// two apart needs the saving run stored with each question.
+func (s *Store) SaveNew(ctx context.Context, quiz string, qs []mcq.Question) (
+	added []string, err error) {
 	if quiz == "" {
-		return 0, policies.New(policies.Storage, ErrNoQuizName)
+		return nil, policies.New(policies.Storage, ErrNoQuizName)
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, s.fail(ctx, "save to quiz "+quiz, err)
+		return nil, s.fail(ctx, "save to quiz "+quiz, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
 	now := time.Now().UTC().Format(timeLayout)
+	added = []string{}
 	for _, q := range qs {
 		if q.ID == "" {
 			q.ID = mcq.QuestionID(q)
 		}
 		body, err := json.Marshal(q)
 		if err != nil {
-			return 0, s.fail(ctx, "save to quiz "+quiz, err)
+			return nil, s.fail(ctx, "save to quiz "+quiz, err)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO quiz_questions (quiz, id, body, created_at)
 			VALUES (?, ?, ?, ?) ON CONFLICT (quiz, id) DO NOTHING`, quiz, q.ID, body, now)
 		if err != nil {
-			return 0, s.fail(ctx, "save to quiz "+quiz, err)
+			return nil, s.fail(ctx, "save to quiz "+quiz, err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return 0, s.fail(ctx, "save to quiz "+quiz, err)
+			return nil, s.fail(ctx, "save to quiz "+quiz, err)
 		}
-		added += int(n)
+		if n > 0 {
+			added = append(added, q.ID)
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, s.fail(ctx, "save to quiz "+quiz, err)
+		return nil, s.fail(ctx, "save to quiz "+quiz, err)
 	}
 	return added, nil
 }

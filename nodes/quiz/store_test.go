@@ -93,6 +93,54 @@ func TestStoreSave(t *testing.T) {
 	})
 }
 
+func TestStoreSaveNew(t *testing.T) {
+	ctx := context.Background()
+	ids := func(qs []mcq.Question) []string {
+		out := []string{}
+		for _, q := range qs {
+			out = append(out, q.ID)
+		}
+		return out
+	}
+	tests := []struct {
+		name   string
+		before []mcq.Question // saved first
+		save   []mcq.Question
+		want   []string
+	}{
+		{"an empty quiz reports every question as added", nil, questions(0, 3),
+			ids(questions(0, 3))},
+		{"questions already there are not reported", questions(0, 2), questions(0, 4),
+			ids(questions(2, 4))},
+		{"saving the same questions again reports none", questions(0, 3), questions(0, 3),
+			[]string{}},
+		{"a question given twice is reported once", nil,
+			[]mcq.Question{question(5), question(5)}, ids(questions(5, 6))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, _ := openStore(t)
+			_, err := s.Save(ctx, "cells", tt.before)
+			require.NoError(t, err)
+			added, err := s.SaveNew(ctx, "cells", tt.save)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, added)
+		})
+	}
+
+	t.Run("deleting what it added leaves the earlier questions", func(t *testing.T) {
+		s, _ := openStore(t)
+		_, err := s.Save(ctx, "cells", questions(0, 3))
+		require.NoError(t, err)
+		added, err := s.SaveNew(ctx, "cells", questions(1, 5))
+		require.NoError(t, err)
+		require.NoError(t, s.Delete(ctx, "cells", added))
+		got, err := s.Questions(ctx, "cells")
+		require.NoError(t, err)
+		assert.Equal(t, questions(0, 3), got)
+	})
+}
+
 func TestStoreDelete(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openStore(t)

@@ -53,12 +53,12 @@ func termPool(terms []string, sentences []string) []string {
 }
 
 // pickDistractors chooses three terms that are not the answer, do not
-// overlap it or each other, and do not occur in the sentence. It prefers
+// overlap it or each other, and do not occur in the whole sentence. It prefers
 // terms shaped like the answer (same capitalisation, similar word count)
 // and, among those, the pool's order; the seed picks among the best few.
 func pickDistractors(cand candidate, pool []string, rng *rand.Rand) []string {
 	answer := fold(cand.term)
-	sentence := strings.ToLower(cand.sentence)
+	sentence := strings.ToLower(cand.quote)
 	var eligible []string
 	for _, t := range pool {
 		f := fold(t)

@@ -36,11 +36,15 @@ func Generate(c content.Chunk, terms []string, n int, seed int64) ([]mcq.Questio
 		return nil, fmt.Errorf("template: %d questions asked for, want at least 1: %w",
 			n, ErrInvalidArgument)
 	}
-	sentences := proseSentences(c.Text)
-	pool := termPool(terms, sentences)
+	excerpts := proseSentences(c.Text)
+	texts := make([]string, len(excerpts))
+	for i, e := range excerpts {
+		texts[i] = e.text
+	}
+	pool := termPool(terms, texts)
 	var out []mcq.Question
 	used := map[string]bool{}
-	for _, cand := range candidates(sentences, pool) {
+	for _, cand := range candidates(excerpts, pool) {
 		if len(out) == n {
 			break
 		}
@@ -74,7 +78,7 @@ func build(cand candidate, pool []string, rng *rand.Rand) (mcq.Question, bool) {
 		Stem:        stemPrefix + blanked,
 		Options:     options,
 		Answer:      answer,
-		Explanation: fmt.Sprintf("The text says: %q", cand.sentence),
+		Explanation: fmt.Sprintf("The text says: %q", cand.quote),
 	}, true
 }
 

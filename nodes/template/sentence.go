@@ -15,10 +15,19 @@ const (
 	maxRunes = 320
 )
 
+// excerpt is the text a stem is made of: a whole sentence, or a piece of
+// one too long to be a stem by itself.
+type excerpt struct {
+	text     string // the stem's text, with [Ellipsis] where it was cut
+	sentence string // the whole sentence, which the explanation quotes
+}
+
 // proseSentences returns the sentences of the prose paragraphs of text,
-// leaving out headings and code blocks.
-func proseSentences(text string) []string {
-	var out []string
+// leaving out headings, code blocks and attribution notes. A sentence too
+// long for a stem gives its clauses instead, cut at semicolons, colons or
+// commas into pieces of a fair length.
+func proseSentences(text string) []excerpt {
+	var out []excerpt
 	inCode := false
 	for _, para := range strings.Split(text, "\n\n") {
 		lines := strings.Split(para, "\n")
@@ -32,23 +41,28 @@ func proseSentences(text string) []string {
 			continue
 		}
 		for _, s := range content.Sentences(para) {
-			if usable(s) {
-				out = append(out, s)
+			if !prose(s) {
+				continue
+			}
+			for _, p := range pieces(s) {
+				out = append(out, excerpt{text: p, sentence: s})
 			}
 		}
 	}
 	return out
 }
 
-// usable reports whether s reads as a whole sentence of prose of a fair
-// length.
-func usable(s string) bool {
-	words := len(strings.Fields(s))
-	if words < minWords || words > maxWords || utf8.RuneCountInString(s) > maxRunes {
-		return false
-	}
+// boilerplate are phrases of the notes on a text's source and licence,
+// which are no course content.
+var boilerplate = []string{"access for free at", "licensed under", "licensed cc",
+	"creative commons", "all rights reserved", "copyright", "www.", ".org/", ".com/"}
+
+// prose reports whether s reads as a whole sentence of prose: it starts
+// with a capital, ends with a full stop (or a semicolon, as the items of a
+// legal list do), is not a label and holds no markup, code or boilerplate.
+func prose(s string) bool {
 	first, _ := utf8.DecodeRuneInString(s)
-	if !unicode.IsUpper(first) || !strings.HasSuffix(s, ".") {
+	if !unicode.IsUpper(first) || !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, ";") {
 		return false
 	}
 	// A label such as "Answer:" starts a quiz item, not prose.
@@ -60,12 +74,95 @@ func usable(s string) bool {
 			return false
 		}
 	}
+	lower := strings.ToLower(s)
+	for _, b := range boilerplate {
+		if strings.Contains(lower, b) {
+			return false
+		}
+	}
 	return true
 }
 
-// candidate is a sentence with the key term to blank out and where it is.
+// fits reports whether a sentence or piece is of a fair length for a stem.
+func fits(s string) bool {
+	words := len(strings.Fields(s))
+	return words >= minWords && words <= maxWords && utf8.RuneCountInString(s) <= maxRunes
+}
+
+// Ellipsis marks where a piece was cut from its sentence.
+const Ellipsis = "…"
+
+// pieces returns s when it fits a stem, else its clauses joined into
+// pieces that fit, each marked with [Ellipsis] where it was cut. The cuts
+// fall after semicolons and colons, and after commas inside a clause still
+// too long; a clause too long by itself is left out.
+func pieces(s string) []string {
+	if fits(s) {
+		return []string{s}
+	}
+	var cl []string
+	for _, c := range clauses(s, ";:") {
+		if fitsLength(c) {
+			cl = append(cl, c)
+			continue
+		}
+		cl = append(cl, clauses(c, ",")...)
+	}
+	return joinClauses(cl)
+}
+
+// clauses cuts s after every mark in marks that a space follows.
+func clauses(s, marks string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(s)-1; i++ {
+		if strings.IndexByte(marks, s[i]) >= 0 && s[i+1] == ' ' {
+			out = append(out, s[start:i+1])
+			start = i + 2
+		}
+	}
+	return append(out, s[start:])
+}
+
+// joinClauses joins consecutive clauses into the longest pieces that fit
+// and marks the cuts.
+func joinClauses(cl []string) []string {
+	var out []string
+	for i := 0; i < len(cl); {
+		j := i + 1
+		for j < len(cl) && fitsLength(strings.Join(cl[i:j+1], " ")) {
+			j++
+		}
+		p := strings.Join(cl[i:j], " ")
+		if fits(p) {
+			out = append(out, mark(p, i > 0, j < len(cl)))
+		}
+		i = j
+	}
+	return out
+}
+
+// fitsLength reports whether s is not too long for a stem.
+func fitsLength(s string) bool {
+	return len(strings.Fields(s)) <= maxWords && utf8.RuneCountInString(s) <= maxRunes
+}
+
+// mark ends a piece cut before the end of its sentence with an ellipsis
+// in place of its last mark, and starts one cut after the start with one.
+func mark(p string, cutBefore, cutAfter bool) string {
+	if cutAfter {
+		p = strings.TrimRight(p, ";:,") + " " + Ellipsis
+	}
+	if cutBefore {
+		p = Ellipsis + " " + p
+	}
+	return p
+}
+
+// candidate is an excerpt with the key term to blank out and where it is.
 type candidate struct {
-	sentence   string
+	sentence   string // the excerpt's text
+	quote      string // the whole sentence
 	term       string
 	start, end int // byte offsets of the term in the sentence
 	rank       int // the term's position in the pool
@@ -74,15 +171,17 @@ type candidate struct {
 // candidates pairs each usable sentence with its best key term: the first
 // term of the pool that occurs in it as a whole word. They are ordered by
 // that term's rank, then by sentence order.
-func candidates(sentences, pool []string) []candidate {
+func candidates(excerpts []excerpt, pool []string) []candidate {
 	var out []candidate
-	for _, s := range sentences {
+	for _, e := range excerpts {
+		s := e.text
 		for rank, term := range pool {
 			start, end, ok := findWord(s, term)
 			if !ok || end-start == len(s) {
 				continue
 			}
-			out = append(out, candidate{sentence: s, term: term, start: start, end: end, rank: rank})
+			out = append(out, candidate{sentence: s, quote: e.sentence, term: term,
+				start: start, end: end, rank: rank})
 			break
 		}
 	}

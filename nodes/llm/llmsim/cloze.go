@@ -19,11 +19,14 @@ type question struct {
 // blank replaces the key term in a stem.
 const blank = "_____"
 
-// minSentenceWords is the fewest words a sentence needs to make a stem.
+// minSentenceWords is the fewest words of two letters or more a sentence
+// needs to make a stem.
 const minSentenceWords = 6
 
 var (
-	sentenceRE = regexp.MustCompile(`[^.!?]+(?:[.!?]+|$)`)
+	// sentenceRE ends a sentence at a stop that a space or the line's end
+	// follows, so that "1.5" and "e.g." stay inside one.
+	sentenceRE = regexp.MustCompile(`(?:[^.!?]|[.!?]+[^.!?\s])+(?:[.!?]+|$)`)
 	wordRE     = regexp.MustCompile(`[\p{L}\p{N}](?:[\p{L}\p{N}'’-]*[\p{L}\p{N}])?`)
 	// listMarkRE strips Markdown headings, bullets and numbering.
 	listMarkRE = regexp.MustCompile(`^\s*(?:#{1,6}|[-*+>]|\d+[.)])\s+`)
@@ -76,6 +79,7 @@ func kindOf(w string) kind {
 // sentence is one sentence of a passage with the terms it contains.
 type sentence struct {
 	text  string
+	stem  bool // whole prose of several words, fit to make a stem
 	words []string
 	terms []string        // keys, in order of appearance
 	has   map[string]bool // the same keys, for lookup
@@ -86,10 +90,12 @@ func passageTerms(passage string) ([]sentence, map[string]*term) {
 	terms := map[string]*term{}
 	var sentences []sentence
 	for _, line := range strings.Split(passage, "\n") {
+		heading := isHeading(line)
 		line = listMarkRE.ReplaceAllString(line, "")
 		for _, raw := range sentenceRE.FindAllString(line, -1) {
 			s := sentence{text: strings.TrimSpace(raw), has: map[string]bool{}}
 			s.words = wordRE.FindAllString(s.text, -1)
+			s.stem = !heading && wordCount(s.words) >= minSentenceWords
 			for _, w := range s.words {
 				key := strings.ToLower(w)
 				if !isTerm(w, key) {
@@ -116,6 +122,34 @@ func passageTerms(passage string) ([]sentence, map[string]*term) {
 	return sentences, terms
 }
 
+// wordCount counts the words of two letters or more: "m/s^2" and "1.5"
+// are no words a reader completes a sentence with.
+func wordCount(words []string) int {
+	n := 0
+	for _, w := range words {
+		letters := 0
+		for _, r := range w {
+			if unicode.IsLetter(r) {
+				letters++
+			}
+		}
+		if letters >= 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// isHeading reports whether a line is a heading: Markdown's "# ..." or a
+// line with letters and none of them lowercase, as "AMENDMENT X".
+func isHeading(line string) bool {
+	t := strings.TrimSpace(line)
+	if strings.HasPrefix(t, "#") {
+		return true
+	}
+	return strings.IndexFunc(t, unicode.IsLetter) >= 0 && strings.IndexFunc(t, unicode.IsLower) < 0
+}
+
 // isTerm reports whether a word can be a key term: four characters or more
 // and not a stopword, or a number of two digits or more.
 func isTerm(w, key string) bool {
@@ -140,12 +174,14 @@ func writeQuestions(passage string, n int, rng *rand.Rand) []question {
 		return []question{}
 	}
 
-	// Long sentences first, in a seeded order among equals.
-	order := rng.Perm(len(sentences))
-	slices.SortStableFunc(order, func(a, b int) int {
-		return min(len(sentences[b].words), minSentenceWords) -
-			min(len(sentences[a].words), minSentenceWords)
-	})
+	// Only sentences of prose make stems, in a seeded order: a heading
+	// or a fragment is not something a reader could complete.
+	var order []int
+	for _, i := range rng.Perm(len(sentences)) {
+		if sentences[i].stem {
+			order = append(order, i)
+		}
+	}
 
 	out := []question{}
 	used := map[string]bool{}
@@ -218,8 +254,9 @@ func blankOut(text, key string) (string, bool) {
 }
 
 // pickDistractors returns three terms of the passage unlike the answer in
-// meaning but like it in kind and length, none of them in the sentence and
-// none a variant of the answer or of each other.
+// meaning but like it in kind and length, none a variant of the answer or
+// of each other. Terms of the sentence itself serve only when the rest of
+// the passage has too few.
 func pickDistractors(s sentence, answer *term, pool []*term, rng *rand.Rand) []string {
 	cands := slices.Clone(pool)
 	rng.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
@@ -237,15 +274,19 @@ func pickDistractors(s sentence, answer *term, pool []*term, rng *rand.Rand) []s
 
 	picked := []string{}
 	chosen := []string{answer.key}
-	for _, t := range cands {
-		if len(picked) == 3 {
-			break
+	// Terms of other sentences first; in a passage of one sentence, the
+	// sentence's other terms.
+	for _, fromSentence := range []bool{false, true} {
+		for _, t := range cands {
+			if len(picked) == 3 {
+				break
+			}
+			if s.has[t.key] != fromSentence || variantOfAny(t.key, chosen) {
+				continue
+			}
+			picked = append(picked, t.text)
+			chosen = append(chosen, t.key)
 		}
-		if s.has[t.key] || variantOfAny(t.key, chosen) {
-			continue
-		}
-		picked = append(picked, t.text)
-		chosen = append(chosen, t.key)
 	}
 	return picked
 }

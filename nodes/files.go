@@ -1,0 +1,117 @@
+package nodes
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/graphrun/graphrun/policies"
+)
+
+// The files nodes read and write go through an os.Root when Deps.Root is
+// set: it resolves every name inside the directory and refuses one that
+// leaves it, by "..", an absolute path or a symbolic link, at the moment
+// the file is opened. Relative names are relative to Root.
+
+// served returns the os.Root of Deps.Root, opened once.
+func (d *Deps) served() (*os.Root, error) {
+	d.rootOnce.Do(func() {
+		d.rootDir, d.rootErr = os.OpenRoot(d.Root)
+		if d.rootErr != nil {
+			d.rootErr = policies.Errorf(policies.Storage, "served directory %s: %w", d.Root, d.rootErr)
+		}
+	})
+	return d.rootDir, d.rootErr
+}
+
+// inRoot returns the name of path inside Root: a relative path as it is,
+// an absolute one relative to Root. A name that leaves Root is refused.
+func (d *Deps) inRoot(field, path string) (string, error) {
+	name := filepath.Clean(path)
+	if filepath.IsAbs(name) {
+		abs, err := filepath.Abs(d.Root)
+		if err != nil {
+			return "", policies.Errorf(policies.Storage, "served directory %s: %w", d.Root, err)
+		}
+		if name, err = filepath.Rel(abs, name); err != nil {
+			return "", outside(field, path, d.Root)
+		}
+	}
+	if !filepath.IsLocal(name) {
+		return "", outside(field, path, d.Root)
+	}
+	return name, nil
+}
+
+func outside(field, path, root string) error {
+	return policies.Errorf(policies.BadRequest,
+		"%s %s is outside the served directory %s; give a path inside it", field, path, root)
+}
+
+// escaped turns an os.Root refusal into the error that says so. Any error
+// other than a missing file or a permission means the name left the root,
+// through a link.
+func escaped(field, path, root string, err error) error {
+	if err == nil || errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	return outside(field, path, root)
+}
+
+// open opens a file to read.
+func (d *Deps) open(field, path string) (*os.File, error) {
+	if d.Root == "" {
+		return os.Open(path)
+	}
+	name, err := d.inRoot(field, path)
+	if err != nil {
+		return nil, err
+	}
+	root, err := d.served()
+	if err != nil {
+		return nil, err
+	}
+	f, err := root.Open(name)
+	return f, escaped(field, path, d.Root, err)
+}
+
+// create creates a file to write, and the directories it needs.
+func (d *Deps) create(field, path string) (*os.File, error) {
+	if d.Root == "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, err
+		}
+		return os.Create(path)
+	}
+	name, err := d.inRoot(field, path)
+	if err != nil {
+		return nil, err
+	}
+	root, err := d.served()
+	if err != nil {
+		return nil, err
+	}
+	if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return nil, escaped(field, path, d.Root, err)
+	}
+	f, err := root.Create(name)
+	return f, escaped(field, path, d.Root, err)
+}
+
+// probe checks that a file can be created beside path, and removes it.
+func (d *Deps) probe(field, path string) error {
+	probe := filepath.Join(filepath.Dir(path), fmt.Sprintf(".graphrun-probe-%d", os.Getpid()))
+	f, err := d.create(field, probe)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	if d.Root == "" {
+		return os.Remove(probe)
+	}
+	name, _ := d.inRoot(field, probe)
+	root, _ := d.served()
+	return root.Remove(name)
+}

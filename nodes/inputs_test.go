@@ -1,0 +1,157 @@
+package nodes_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/nodes"
+	"github.com/graphrun/graphrun/nodes/llm"
+)
+
+func TestBadInputsFailBeforeAnyModelCall(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		calls.Add(1)
+	}))
+	defer srv.Close()
+	primary, err := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "m"})
+	require.NoError(t, err)
+	h := newHarness(t, primary, nil)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "a-file")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o644))
+
+	t.Run("numbers outside the graph's bounds are refused before the run starts", func(t *testing.T) {
+		for field, v := range map[string]int{"per_chunk": 0, "target": -1, "max_chunks": -2,
+			"chunk_tokens": -350} {
+			_, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{
+				Input: map[string]any{"document": biology, field: v}})
+			var ie *graph.InputError
+			require.ErrorAs(t, err, &ie, field)
+			assert.Equal(t, field, ie.Field)
+			assert.Contains(t, err.Error(), "below the minimum")
+		}
+		_, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{})
+		assert.ErrorContains(t, err, "input field document: is required")
+	})
+
+	tests := []struct {
+		name  string
+		input map[string]any
+		want  []string
+	}{
+		{"an export extension no format has is refused, not written as JSON",
+			map[string]any{"export": filepath.Join(dir, "q.csv")},
+			[]string{"q.csv", `".csv" names no export format`, "export_format"}},
+		{"an export under a file cannot be written",
+			map[string]any{"export": filepath.Join(file, "sub", "q.json")},
+			[]string{"cannot create its directory", "choose a writable place"}},
+		{"an export that is a directory is refused", map[string]any{"export": dir},
+			[]string{"is a directory", "quiz.json"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			input := map[string]any{"document": biology}
+			for k, v := range tt.input {
+				input[k] = v
+			}
+			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{Input: input})
+			require.Error(t, err)
+			assert.Equal(t, graph.Failed, res.Status)
+			assert.Equal(t, "bad_request", res.Error.Class)
+			assert.Equal(t, "load", res.Error.Node)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+	assert.Zero(t, calls.Load())
+	assert.NoFileExists(t, filepath.Join(dir, "q.csv"))
+}
+
+func TestExportFormatComesFromTheExtension(t *testing.T) {
+	tests := []struct{ path, want string }{
+		{"quiz.json", "json"},
+		{"quiz.MD", "markdown"},
+		{"quiz.gift", "gift"},
+		{"quiz.xml", "moodle"},
+		{"quiz.zip", "qti"},
+		{"quiz.csv", ""},
+		{"quiz", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path+" is "+tt.want, func(t *testing.T) {
+			assert.Equal(t, tt.want, nodes.FormatForPath(tt.path))
+		})
+	}
+}
+
+func TestServedDirectoryConfinesTheDocumentAndTheExport(t *testing.T) {
+	root := t.TempDir()
+	outside := t.TempDir()
+	text, err := os.ReadFile(biology)
+	require.NoError(t, err)
+	inside := filepath.Join(root, "cells.md")
+	require.NoError(t, os.WriteFile(inside, text, 0o644))
+	abs, err := filepath.Abs(biology)
+	require.NoError(t, err)
+	require.NoError(t, os.Symlink(abs, filepath.Join(root, "link.md")))
+	require.NoError(t, os.Symlink(filepath.Join(outside, "gone.json"),
+		filepath.Join(root, "gone.json")))
+	require.NoError(t, os.Symlink(outside, filepath.Join(root, "out")))
+
+	tests := []struct {
+		name     string
+		document string
+		export   string
+		refused  string // the field refused, or "" when the run succeeds
+	}{
+		{"a document and an export inside the root are used", inside,
+			filepath.Join(root, "exports", "q.json"), ""},
+		{"a document outside the root is refused", biology, "", "document"},
+		{"a system file is refused", "/etc/passwd", "", "document"},
+		{"a link inside the root to a file outside is refused", filepath.Join(root, "link.md"), "",
+			"document"},
+		{"dot-dot out of the root is refused", filepath.Join(root, "..", filepath.Base(outside),
+			"x.md"), "", "document"},
+		{"an export outside the root is refused", inside, filepath.Join(outside, "q.json"),
+			"export"},
+		{"an export through a link out of the root is refused", inside,
+			filepath.Join(root, "out", "new", "q.json"), "export"},
+		{"an export to a dangling link is refused", inside, filepath.Join(root, "gone.json"),
+			"export"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, nil, nil)
+			h.deps.Root = root
+			input := map[string]any{"document": tt.document, "max_chunks": 2}
+			if tt.export != "" {
+				input["export"] = tt.export
+			}
+			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{Input: input})
+			if tt.refused == "" {
+				require.NoError(t, err)
+				assert.FileExists(t, tt.export)
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, "bad_request", res.Error.Class)
+			assert.Contains(t, err.Error(), tt.refused+" ")
+			assert.Regexp(t, "is outside the served directory "+regexp.QuoteMeta(root)+
+				"|is a link to a missing file", err.Error())
+		})
+	}
+	assert.NoDirExists(t, filepath.Join(outside, "new"), "nothing is created outside the root")
+	assert.NoFileExists(t, filepath.Join(outside, "gone.json"))
+}

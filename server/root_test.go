@@ -1,0 +1,109 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint/sqlite"
+	"github.com/graphrun/graphrun/graphs"
+	"github.com/graphrun/graphrun/nodes"
+	"github.com/graphrun/graphrun/server"
+)
+
+// newMCQFixture serves the built-in MCQ graph with its real nodes, offline,
+// confined to root.
+func newMCQFixture(t *testing.T, root string) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	store, err := sqlite.Open(filepath.Join(dir, "graphrun.db"), sqlite.Options{})
+	require.NoError(t, err)
+	deps := &nodes.Deps{DB: filepath.Join(dir, "quiz.db"), Root: root}
+	data, file, ok := graphs.Lookup("mcq")
+	require.True(t, ok)
+	g, err := graph.LoadData(data, file, nodes.NewRegistry(deps))
+	require.NoError(t, err)
+	srv, err := server.New(server.Config{Engine: graph.NewEngine(graph.Options{Store: store}),
+		Graphs: map[string]*graph.Graph{g.Name(): g}})
+	require.NoError(t, err)
+	f := &fixture{srv: srv, http: httptest.NewServer(srv), store: store}
+	t.Cleanup(func() {
+		f.http.Close()
+		_ = srv.Shutdown(context.Background())
+		deps.Close()
+		store.Close()
+	})
+	return f
+}
+
+func TestRunsStayInsideTheRoot(t *testing.T) {
+	root := t.TempDir()
+	doc, err := os.ReadFile("../examples/biology_openstax-biology-2e_4-3-eukaryotic-cells.md")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(root, "cells.md"), doc, 0o644))
+	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(root, "link.md")))
+	outside := t.TempDir()
+	f := newMCQFixture(t, root)
+
+	tests := []struct {
+		name    string
+		input   map[string]any
+		status  graph.Status
+		error   string
+		written string // a file the run must leave unwritten, or must write
+	}{
+		{"a document outside the root is refused",
+			map[string]any{"document": "/etc/passwd"}, graph.Failed,
+			"outside the served directory", ""},
+		{"a link inside the root to a file outside it is refused",
+			map[string]any{"document": filepath.Join(root, "link.md")}, graph.Failed,
+			"outside the served directory", ""},
+		{"a climb out of the root is refused",
+			map[string]any{"document": root + "/../../../../../../../etc/passwd"},
+			graph.Failed, "outside the served directory", ""},
+		{"an export outside the root is refused and writes nothing",
+			map[string]any{"document": filepath.Join(root, "cells.md"),
+				"export": filepath.Join(outside, "x", "pwned.json")},
+			graph.Failed, "outside the served directory", filepath.Join(outside, "x")},
+		{"relative names are read and written inside the root",
+			map[string]any{"document": "cells.md", "target": 2, "export": "out/relative.json"},
+			graph.Succeeded, "", filepath.Join(root, "out", "relative.json")},
+		{"a document and an export inside the root are served",
+			map[string]any{"document": filepath.Join(root, "cells.md"), "target": 2,
+				"export": filepath.Join(root, "out", "cells.json")},
+			graph.Succeeded, "", filepath.Join(root, "out", "cells.json")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := json.Marshal(server.StartRequest{Input: tt.input})
+			require.NoError(t, err)
+			thread := f.start(t, "mcq", string(body))
+			f.srv.Wait()
+			info := f.run(t, thread)
+			require.Equal(t, tt.status, info.Status, info.Error)
+
+			_, statErr := os.Stat(tt.written)
+			if tt.status == graph.Succeeded {
+				assert.NoError(t, statErr, "the export is written")
+				return
+			}
+			assert.Contains(t, info.Error, tt.error)
+			if tt.written != "" {
+				assert.ErrorIs(t, statErr, os.ErrNotExist, "nothing is written outside the root")
+			}
+			status, state := f.do(t, "GET", "/v1/runs/"+thread+"/state", "")
+			require.Equal(t, http.StatusOK, status, state)
+			var out struct{ State map[string]any }
+			require.NoError(t, json.Unmarshal([]byte(state), &out))
+			assert.Empty(t, out.State["chunks"], "nothing is read")
+		})
+	}
+}
