@@ -9,9 +9,13 @@
 // tables, and its schema version is kept in checkpoint_migrations: [Open]
 // applies missing migrations and refuses a file migrated by a newer build.
 //
-// Writes from one process are serialized in Go and run as BEGIN IMMEDIATE
-// transactions, so that several processes sharing a file wait on the busy
-// timeout instead of failing half-way through a transaction. Reads run
-// concurrently with writes, each as a single statement over a consistent
-// snapshot.
+// Writes from one store are serialized in Go and run on one connection
+// the store keeps for them, through statements prepared once, as BEGIN
+// IMMEDIATE transactions: several processes sharing a file wait on the
+// busy timeout instead of failing half-way through a transaction. A
+// commit is one conditional update of the thread's row, which is also the
+// conflict check, one insert and one delete. The write-ahead log is
+// folded back into the file by a background goroutine rather than inside
+// the commit that fills it. Reads run concurrently with writes, each as a
+// single statement over a consistent snapshot.
 package sqlite

@@ -40,9 +40,11 @@ type Store struct {
 	db   *sql.DB
 	path string
 	// wmu serializes this store's writes, so that they queue in Go rather
-	// than on SQLite's busy handler, and guards w.
-	wmu    sync.Mutex
-	w      *writer
+	// than on SQLite's busy handler, and guards w and closed.
+	wmu sync.Mutex
+	w   *writer
+	// fold copies the write-ahead log into the file in the background.
+	fold   *folder
 	closed bool
 }
 
@@ -75,12 +77,14 @@ func Open(path string, o Options) (*Store, error) {
 		db.Close() //nolint:errcheck // the migration error matters more
 		return nil, err
 	}
-	w, err := newWriter(ctx, db)
-	if err != nil {
-		db.Close() //nolint:errcheck // the writer's error matters more
+	s := &Store{db: db, path: path}
+	s.fold = newFolder(db, &s.wmu)
+	if s.w, err = newWriter(ctx, db, s.fold); err != nil {
+		s.fold.stop() //nolint:errcheck // no fold has run yet
+		db.Close()    //nolint:errcheck // the writer's error matters more
 		return nil, fmt.Errorf("open checkpoint store %s: %w", path, err)
 	}
-	return &Store{db: db, path: path, w: w}, nil
+	return s, nil
 }
 
 // dataSource returns the driver's data source name for path and o.
@@ -125,15 +129,17 @@ func (s *Store) Path() string { return s.path }
 // directly. Writing through it bypasses the store's guarantees.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Close closes the write connection and the database.
+// Close waits for a background fold of the log to finish, then closes the
+// write connection and the database, which folds what is left.
 func (s *Store) Close() error {
+	folded := s.fold.stop()
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if s.closed {
 		return nil
 	}
 	s.closed = true
-	if err := errors.Join(s.w.close(), s.db.Close()); err != nil {
+	if err := errors.Join(folded, s.w.close(), s.db.Close()); err != nil {
 		return fmt.Errorf("close checkpoint store %s: %w", s.path, err)
 	}
 	return nil

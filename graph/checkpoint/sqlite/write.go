@@ -105,6 +105,9 @@ func (s *Store) PutTask(ctx context.Context, thread string, step int, r *graph.T
 	if err == nil {
 		err = affected(res, graph.ErrConflict)
 	}
+	if err == nil {
+		s.w.wrote()
+	}
 	if err != nil {
 		return fmt.Errorf("put task %s of thread %s step %d: %w", r.Task.ID, thread, step, err)
 	}

@@ -12,6 +12,9 @@ import (
 // mutex only, so it needs no lock of its own.
 type writer struct {
 	conn *sql.Conn
+	fold *folder
+	// writes counts the write transactions since the last fold request.
+	writes int
 	// The statements, one field per query below.
 	begin, end, undo       *sql.Stmt
 	advance, readThread    *sql.Stmt
@@ -56,14 +59,19 @@ const (
 		ON CONFLICT (thread, step, task) DO UPDATE SET payload = excluded.payload`
 )
 
-// newWriter takes a connection from db and prepares the write statements
-// on it.
-func newWriter(ctx context.Context, db *sql.DB) (*writer, error) {
+// newWriter takes a connection from db, leaves the folding of the log to
+// fold and prepares the write statements.
+func newWriter(ctx context.Context, db *sql.DB, fold *folder) (*writer, error) {
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{conn: conn}
+	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", foldBackstop))
+	if err != nil {
+		conn.Close() //nolint:errcheck // the pragma's error matters more
+		return nil, err
+	}
+	w := &writer{conn: conn, fold: fold}
 	for _, p := range []struct {
 		stmt  **sql.Stmt
 		query string
@@ -104,7 +112,16 @@ func (w *writer) inTx(ctx context.Context, fn func() error) error {
 		w.undo.Exec() //nolint:errcheck // the commit error matters more
 		return err
 	}
+	w.wrote()
 	return nil
+}
+
+// wrote counts a write transaction and asks for a fold every foldEvery.
+func (w *writer) wrote() {
+	if w.writes++; w.writes >= foldEvery {
+		w.writes = 0
+		w.fold.request()
+	}
 }
 
 // close finalizes the statements and returns the connection to db.
