@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -290,17 +291,33 @@ func (r *runner) listLengths() map[string]int {
 }
 
 // gather collects the tasks the step's results schedule, in task order,
-// with the held deferred tasks last.
+// with the held deferred tasks last, keeping one plain task per node.
 func gather(results []*TaskResult, held []Task) []Task {
-	n := len(held)
-	for _, res := range results {
-		n += len(res.Next)
+	var (
+		next []Task
+		seen map[string]bool
+	)
+	add := func(t Task) {
+		if !t.HasItem && t.Error == nil {
+			if seen[t.Node] {
+				return
+			}
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			seen[t.Node] = true
+		}
+		next = append(next, t)
 	}
-	next := make([]Task, 0, n)
 	for _, res := range results {
-		next = append(next, res.Next...)
+		for _, t := range res.Next {
+			add(t)
+		}
 	}
-	return unique(append(next, held...))
+	for _, t := range held {
+		add(t)
+	}
+	return next
 }
 
 // unique keeps the first plain task of each node: a hundred map tasks that
@@ -371,24 +388,58 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, result
 		}
 	}
 	// A pool of workers, each taking the next task, reuses goroutines and
-	// their grown stacks across the tasks of a wide step.
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(r.e.o.MaxConcurrency, len(tasks)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(tasks) {
-					return
+	// their grown stacks across the tasks of a wide step. It starts with
+	// a worker per processor, which is best for quick tasks, and doubles
+	// while tasks remain after each rampEvery, so that tasks that wait
+	// (model calls) soon run up to the full concurrency.
+	var (
+		next, finished atomic.Int64
+		wg             sync.WaitGroup
+		done           = make(chan struct{})
+	)
+	spawn := func(n int) {
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(tasks) {
+						return
+					}
+					one(i)
+					if int(finished.Add(1)) == len(tasks) {
+						close(done)
+					}
 				}
-				one(i)
+			}()
+		}
+	}
+	limit := min(r.e.o.MaxConcurrency, len(tasks))
+	workers := min(limit, runtime.GOMAXPROCS(0))
+	spawn(workers)
+	if workers < limit {
+		ramp := time.NewTimer(rampEvery)
+		defer ramp.Stop()
+	grow:
+		for workers < limit && int(next.Load()) < len(tasks) {
+			select {
+			case <-done:
+				break grow
+			case <-ramp.C:
+				more := min(workers, limit-workers)
+				spawn(more)
+				workers += more
+				ramp.Reset(rampEvery)
 			}
-		}()
+		}
 	}
 	wg.Wait()
 }
+
+// rampEvery is how long a wide step's tasks run before its worker pool
+// doubles.
+const rampEvery = 200 * time.Microsecond
 
 // errNotStarted marks a task left unstarted because a sibling failed.
 var errNotStarted = errors.New("not started: another task of the step failed")

@@ -80,6 +80,7 @@ func (r *runner) routeEdges(edges []*edge, from string, env State) ([]Task, erro
 		switch {
 		case e.Map != nil:
 			items, _ := env[e.Map.Over].([]any)
+			next = slices.Grow(next, len(items))
 			for i, item := range items {
 				next = append(next, Task{Node: e.Map.To, Index: i, Item: item, HasItem: true})
 			}
