@@ -109,6 +109,8 @@ type TaskResult struct {
 	// sharedNext marks a Next that belongs to the graph and must be
 	// copied before it is changed.
 	sharedNext bool
+	// inline holds the write of a one-field update.
+	inline [1]Write
 }
 
 // Counters are totals kept across a thread's runs.

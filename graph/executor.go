@@ -484,7 +484,13 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 		if err != nil {
 			return err
 		}
-		writes, err := r.check(t.Node, upd)
+		var buf []Write
+		if record {
+			// A result in the step's batch holds a one-field update
+			// itself; the batch is never reused.
+			buf = res.inline[:0]
+		}
+		writes, err := r.check(t.Node, upd, buf)
 		if err != nil {
 			return err
 		}
@@ -622,12 +628,16 @@ func retryText(err *policies.Error) string {
 	return err.Error()
 }
 
-// check coerces a node's update to the declared field types.
-func (r *runner) check(node string, upd Update) ([]Write, error) {
+// check coerces a node's update to the declared field types, into buf
+// when it has room.
+func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 	if len(upd) == 0 {
 		return nil, nil
 	}
-	writes := make([]Write, 0, len(upd))
+	writes := buf
+	if cap(buf) < len(upd) {
+		writes = make([]Write, 0, len(upd))
+	}
 	for k, v := range upd {
 		i, ok := r.g.index[k]
 		if !ok || k == LastError {
@@ -680,6 +690,9 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 		}
 	}
 	all := make([]Write, 0, total)
+	// Appends to one list gather here and reach the state once: storing a
+	// list in the state boxes it, which would cost an allocation a write.
+	var lists map[string][]any
 	for _, res := range results {
 		for _, w := range res.Writes {
 			i, ok := r.g.index[w.Field]
@@ -698,6 +711,21 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 					return nil, &CorruptError{Thread: r.thread, Step: r.step + 1, Err: err}
 				}
 			}
+			if f.Reducer == Append && len(results) > 1 {
+				if lists == nil {
+					lists = map[string][]any{}
+				}
+				l, ok := lists[w.Field]
+				if !ok {
+					l, _ = r.state[w.Field].([]any)
+				}
+				if items, many := v.([]any); many {
+					lists[w.Field] = append(l, items...)
+				} else {
+					lists[w.Field] = append(l, v)
+				}
+				continue
+			}
 			nv, err := reduce(f, r.state[w.Field], v)
 			if err != nil {
 				return nil, err
@@ -708,6 +736,9 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 			return res.Writes, nil
 		}
 		all = append(all, res.Writes...)
+	}
+	for name, l := range lists {
+		r.state[name] = l
 	}
 	return all, nil
 }
