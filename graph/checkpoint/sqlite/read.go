@@ -33,7 +33,15 @@ func (s *Store) Load(ctx context.Context, thread string) (*graph.History, error)
 		return nil, fmt.Errorf("load thread %s: %w", thread, err)
 	}
 	defer rows.Close()
-	return checkpoint.ReadHistory(thread, rows)
+	h, err := checkpoint.ReadHistory(thread, rows)
+	if err == nil && len(h.Pending) > 0 {
+		// Results another run left behind: the commit of their step drops
+		// them.
+		s.wmu.Lock()
+		s.notePending(thread, h.Last().Step+1)
+		s.wmu.Unlock()
+	}
+	return h, err
 }
 
 // Threads lists the threads that match f, most recently updated first.

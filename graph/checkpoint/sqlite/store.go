@@ -46,6 +46,10 @@ type Store struct {
 	// fold copies the write-ahead log into the file in the background.
 	fold   *folder
 	closed bool
+	// pending maps a thread to the step whose task results this store
+	// recorded or loaded: only a commit of that step has results to drop,
+	// which spares every other commit a statement. Guarded by wmu.
+	pending map[string]int
 }
 
 var _ graph.Store = (*Store)(nil)

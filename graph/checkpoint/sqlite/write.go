@@ -23,7 +23,12 @@ func (s *Store) Commit(ctx context.Context, cp *graph.Checkpoint) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	err = s.w.inTx(ctx, func() error { return s.w.commit(cp, data) })
+	step, recorded := s.pending[cp.Thread]
+	drop := recorded && step == cp.Step
+	err = s.w.inTx(ctx, func() error { return s.w.commit(cp, data, drop) })
+	if err == nil && drop {
+		delete(s.pending, cp.Thread)
+	}
 	if err != nil {
 		return fmt.Errorf("commit thread %s step %d: %w", cp.Thread, cp.Step, err)
 	}
@@ -31,7 +36,7 @@ func (s *Store) Commit(ctx context.Context, cp *graph.Checkpoint) error {
 }
 
 // commit runs the statements of a commit inside the write transaction.
-func (w *writer) commit(cp *graph.Checkpoint, data []byte) error {
+func (w *writer) commit(cp *graph.Checkpoint, data []byte, drop bool) error {
 	// Move the thread's row to cp.Step. The conditional update is also
 	// the conflict check; when it changes no row, the thread is new, cp
 	// conflicts, or a set status decides what listings show.
@@ -50,10 +55,14 @@ func (w *writer) commit(cp *graph.Checkpoint, data []byte) error {
 		}
 	}
 
-	// Add the checkpoint's row and drop the results it supersedes.
+	// Add the checkpoint's row and drop the results it supersedes, when
+	// there may be any.
 	_, err = w.insertCheckpoint.Exec(cp.Thread, cp.Step, cp.Status, cp.Graph, nanos, data)
 	if err != nil {
 		return conflictOr(err)
+	}
+	if !drop {
+		return nil
 	}
 	_, err = w.drop.Exec(cp.Thread, cp.Step)
 	return err
@@ -107,11 +116,21 @@ func (s *Store) PutTask(ctx context.Context, thread string, step int, r *graph.T
 	}
 	if err == nil {
 		s.w.wrote()
+		s.notePending(thread, step)
 	}
 	if err != nil {
 		return fmt.Errorf("put task %s of thread %s step %d: %w", r.Task.ID, thread, step, err)
 	}
 	return nil
+}
+
+// notePending remembers that step of thread has task results to drop when
+// it commits. The caller holds wmu.
+func (s *Store) notePending(thread string, step int) {
+	if s.pending == nil {
+		s.pending = map[string]int{}
+	}
+	s.pending[thread] = step
 }
 
 // SetStatus records st as the thread's status, replacing the one set
