@@ -108,3 +108,33 @@ func TestCommandMistakesAreUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestChaosFlagInjectsFaultsTheGraphRecoversFrom(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "recover.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`name: recover
+state: {}
+policies:
+  flaky:
+    retry: {max_attempts: 2, initial_interval: 1ms, on: [server_error]}
+    fallback: [{on: [any], to: offline}]
+nodes:
+  call: {run: noop, policy: flaky}
+  offline: {run: noop}
+edges:
+  - {from: START, to: call}
+  - {from: call, to: END}
+  - {from: offline, to: END}
+`), 0o644))
+	db := filepath.Join(dir, "graphrun.db")
+
+	code, out, errOut := cli(t, "run", file, "--db", db, "--chaos", "call=server_error:1")
+	require.Equal(t, exitOK, code, errOut)
+	assert.Contains(t, errOut, "retry 1:call in", "the injected fault is retried")
+	assert.Contains(t, errOut, "fallback 1:call -> offline (server_error)")
+	assert.Contains(t, out, `"class": "server_error"`, "the fallback target reads the failure")
+
+	code, _, errOut = cli(t, "run", file, "--db", db, "--chaos", "call=nonsense:1")
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, errOut, "--chaos call=nonsense:1")
+}
