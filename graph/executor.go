@@ -462,10 +462,12 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 		State: r.state, With: n.With, Item: t.Item, Index: t.Index, Error: t.Error,
 		Counters: counters,
 	}
-	if !record {
+	if record {
+		res.Task = t // a fresh result of the step's batch
+	} else {
 		res = &r.solo
+		*res = TaskResult{Task: t}
 	}
-	*res = TaskResult{Task: t}
 	// Task timings go to checkpoints and events; with neither, skip the
 	// clock.
 	timed := r.e.o.Store != nil || len(r.listeners) > 0
