@@ -15,6 +15,19 @@ import (
 	"github.com/graphrun/graphrun/policies"
 )
 
+// bookThenPay books, then pays; a failed payment undoes the booking.
+const bookThenPay = `
+name: bookthenpay
+state: {n: {type: int, reducer: add}}
+nodes:
+  book: {run: book, compensate: unbook}
+  pay: {run: pay}
+edges:
+  - {from: START, to: book}
+  - {from: book, to: pay}
+  - {from: pay, to: END}
+`
+
 // once returns a function that fails with err the first time it runs and
 // succeeds with upd afterwards.
 func once(c *calls, err error, upd graph.Update) graph.Func {
@@ -204,17 +217,7 @@ func TestCompensationNeverRunsTwice(t *testing.T) {
 		c.add(in.Node)
 		return nil, policies.Errorf(policies.Quota, "declined")
 	})
-	g := mustGraph(t, reg, `
-name: sagaresume
-state: {}
-nodes:
-  book: {run: book, compensate: unbook}
-  pay: {run: pay}
-edges:
-  - {from: START, to: book}
-  - {from: book, to: pay}
-  - {from: pay, to: END}
-`)
+	g := mustGraph(t, reg, bookThenPay)
 	store := memory.New()
 	e := graph.NewEngine(graph.Options{Store: store})
 	_, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "c"})
@@ -315,17 +318,7 @@ func TestCheckpointWriteFailureLeavesThreadResumable(t *testing.T) {
 		return nil, nil
 	})
 	reg.Register("pay", "", counted(&c, graph.Update{"n": 1}))
-	g := mustGraph(t, reg, `
-name: diskfull
-state: {n: {type: int, reducer: add}}
-nodes:
-  book: {run: book, compensate: unbook}
-  pay: {run: pay}
-edges:
-  - {from: START, to: book}
-  - {from: book, to: pay}
-  - {from: pay, to: END}
-`)
+	g := mustGraph(t, reg, bookThenPay)
 	mem := memory.New()
 	store := &failingStore{Store: mem, failAfter: 2}
 	res, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,

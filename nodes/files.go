@@ -60,16 +60,22 @@ func escaped(field, path, root string, err error) error {
 	return outside(field, path, root)
 }
 
+// rooted returns the served root and the name of path inside it.
+func (d *Deps) rooted(field, path string) (*os.Root, string, error) {
+	name, err := d.inRoot(field, path)
+	if err != nil {
+		return nil, "", err
+	}
+	root, err := d.served()
+	return root, name, err
+}
+
 // open opens a file to read.
 func (d *Deps) open(field, path string) (*os.File, error) {
 	if d.Root == "" {
 		return os.Open(path)
 	}
-	name, err := d.inRoot(field, path)
-	if err != nil {
-		return nil, err
-	}
-	root, err := d.served()
+	root, name, err := d.rooted(field, path)
 	if err != nil {
 		return nil, err
 	}
@@ -85,11 +91,7 @@ func (d *Deps) create(field, path string) (*os.File, error) {
 		}
 		return os.Create(path)
 	}
-	name, err := d.inRoot(field, path)
-	if err != nil {
-		return nil, err
-	}
-	root, err := d.served()
+	root, name, err := d.rooted(field, path)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +113,9 @@ func (d *Deps) probe(field, path string) error {
 	if d.Root == "" {
 		return os.Remove(probe)
 	}
-	name, _ := d.inRoot(field, probe)
-	root, _ := d.served()
+	root, name, err := d.rooted(field, probe)
+	if err != nil {
+		return err
+	}
 	return root.Remove(name)
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,16 +87,8 @@ func TestReportKeepsALongFirstMessageWhole(t *testing.T) {
 }
 
 func TestResumeWithoutAModelSaysSo(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	var requests atomic.Int32
-	_, primary, _ := simClients(t, llmsim.Options{Seed: 2}, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if requests.Add(1) == 2 {
-				cancel()
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
+	ctx, cut := cutAfter(2)
+	_, primary, _ := simClients(t, llmsim.Options{Seed: 2}, cut)
 	online := newHarness(t, primary, nil)
 	input := map[string]any{"document": biology, "max_chunks": 6}
 	_, err := online.engine.Run(ctx, online.g, graph.RunOptions{Thread: "cut", Input: input})

@@ -73,17 +73,24 @@ func TestFaultyModelStillYieldsTheTargetNumberOfValidQuestions(t *testing.T) {
 	}
 }
 
-func TestInterruptedRunResumesWithoutAskingFinishedChunksAgain(t *testing.T) {
-	var requests atomic.Int32
+// cutAfter returns a context canceled when the simulator receives its nth
+// request, and the wrapper that counts them: an interrupt in mid-run.
+func cutAfter(n int32) (context.Context, func(http.Handler) http.Handler) {
 	ctx, cancel := context.WithCancel(context.Background())
-	sim, primary, backup := simClients(t, llmsim.Options{Seed: 5}, func(next http.Handler) http.Handler {
+	var requests atomic.Int32
+	return ctx, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if requests.Add(1) == 5 {
+			if requests.Add(1) == n {
 				cancel()
 			}
 			next.ServeHTTP(w, r)
 		})
-	})
+	}
+}
+
+func TestInterruptedRunResumesWithoutAskingFinishedChunksAgain(t *testing.T) {
+	ctx, cut := cutAfter(5)
+	sim, primary, backup := simClients(t, llmsim.Options{Seed: 5}, cut)
 	h := newHarness(t, primary, backup)
 	input := map[string]any{"document": biology, "max_chunks": 10}
 	res, err := h.engine.Run(ctx, h.g, graph.RunOptions{Thread: "killed", Input: input})
