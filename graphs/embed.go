@@ -1,5 +1,3 @@
-// Package graphs holds the graph files that ship with graphrun, embedded so
-// that the binary can run them by name from any directory.
 package graphs
 
 import (

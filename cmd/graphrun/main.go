@@ -1,6 +1,3 @@
-// Command graphrun validates, draws and runs graph files, serves runs over
-// HTTP, and hosts the tools around them. Run `graphrun --help` for the list
-// of commands.
 package main
 
 import (
