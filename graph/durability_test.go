@@ -41,10 +41,14 @@ func TestDurabilityModes(t *testing.T) {
 		t.Run(string(mode)+" writes every checkpoint by the end of the run", func(t *testing.T) {
 			store := &countingStore{Store: memory.New()}
 			var during []int
+			saved := 0
 			e := graph.NewEngine(graph.Options{Store: store, Durability: mode,
 				Listeners: []graph.Listener{func(ev graph.Event) {
 					if ev.Kind == graph.StepDone && ev.Step == 500 {
 						during = append(during, store.count())
+					}
+					if ev.Kind == graph.CheckpointSaved && ev.Step == 7 {
+						saved = ev.Bytes
 					}
 				}}})
 			res, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "d"})
@@ -53,6 +57,7 @@ func TestDurabilityModes(t *testing.T) {
 			require.NoError(t, err)
 			assert.Len(t, h.Checkpoints, res.Steps+1)
 			assert.Equal(t, graph.Succeeded, h.Last().Status)
+			assert.Equal(t, len(`[{"field":"n","value":1}]`), saved, "the size of the step's writes")
 			switch mode {
 			case graph.Sync:
 				assert.Equal(t, []int{501}, during, "sync has written step 500 when it is done")

@@ -52,8 +52,8 @@ type Event struct {
 	Target string `json:"target,omitempty"`
 	// Status is the run's status on run_finished.
 	Status Status `json:"status,omitempty"`
-	// Bytes is the encoded size of a saved checkpoint, when the store
-	// reports it.
+	// Bytes is, on checkpoint_saved, the size of the step's writes
+	// encoded as JSON: the part of a checkpoint that grows with the step.
 	Bytes int `json:"bytes,omitempty"`
 	// Nodes lists the nodes scheduled for a step.
 	Nodes []string `json:"nodes,omitempty"`

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -41,7 +42,12 @@ func (r *runner) commit(ctx context.Context, cp *Checkpoint) error {
 		return r.e.o.Store.Commit(ctx, cp)
 	})
 	if err == nil && len(r.listeners) > 0 {
-		r.emit(Event{Kind: CheckpointSaved, Step: cp.Step, Duration: r.e.o.Clock.Now().Sub(start)})
+		size := 0
+		if data, err := json.Marshal(cp.Writes); err == nil {
+			size = len(data)
+		}
+		r.emit(Event{Kind: CheckpointSaved, Step: cp.Step, Duration: r.e.o.Clock.Now().Sub(start),
+			Bytes: size})
 	}
 	return err
 }

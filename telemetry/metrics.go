@@ -84,7 +84,7 @@ func NewMetrics() *Metrics {
 		"Time taken to write a checkpoint, by graph.",
 		prometheus.ExponentialBuckets(0.0005, 3, 10), "graph")
 	m.cpBytes = m.histogram("graphrun_checkpoint_size_bytes",
-		"Encoded size of written checkpoints, by graph, when the store reports it.",
+		"Size of the writes in each checkpoint, as JSON, by graph.",
 		prometheus.ExponentialBuckets(256, 4, 8), "graph")
 	m.tokens = m.counter("graphrun_model_tokens_total",
 		"Model tokens, by provider, model and kind (prompt, completion, wasted).",
