@@ -42,6 +42,8 @@ func TestMetricsAfterAKnownRun(t *testing.T) {
 			map[string]string{"node": "rescue", "outcome": "ok"}, 1},
 		{"every step wrote a checkpoint", "graphrun_checkpoint_write_duration_seconds",
 			map[string]string{"graph": "flaky"}, 3},
+		{"every checkpoint's size was observed", "graphrun_checkpoint_size_bytes",
+			map[string]string{"graph": "flaky"}, 3},
 		{"the run was timed", "graphrun_run_duration_seconds",
 			map[string]string{"graph": "flaky", "status": "succeeded"}, 1},
 		{"no run is in progress", "graphrun_run_oldest_age_seconds", nil, 0},
