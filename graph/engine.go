@@ -123,6 +123,8 @@ func (e *Engine) Run(ctx context.Context, g *Graph, o RunOptions) (*Result, erro
 	}
 	if o.Thread == "" {
 		r.thread = newID()
+	} else if err := CheckThreadID(o.Thread); err != nil {
+		return nil, err
 	} else if e.o.Store != nil {
 		_, err := e.o.Store.Load(ctx, o.Thread)
 		switch {
@@ -224,6 +226,28 @@ func (e *Engine) newRunner(g *Graph, o RunOptions) (*runner, error) {
 	}
 	r.committer = newCommitter(e.o.Store, e.o.Durability)
 	return r, nil
+}
+
+// ErrThreadID means a thread id has characters or a length it may not.
+var ErrThreadID = errors.New("bad thread id")
+
+// CheckThreadID reports whether id may name a thread: 1 to 128 letters,
+// digits, '.', '_' or '-', not starting with '.' or '-', so that an id is
+// safe in a URL, a file name or a command line.
+func CheckThreadID(id string) error {
+	ok := len(id) > 0 && len(id) <= 128 && id[0] != '.' && id[0] != '-'
+	for _, c := range id {
+		if !ok {
+			break
+		}
+		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			c == '.' || c == '_' || c == '-'
+	}
+	if !ok {
+		return fmt.Errorf("%w %q: use 1 to 128 letters, digits, '.', '_' or '-', "+
+			"not starting with '.' or '-'", ErrThreadID, id)
+	}
+	return nil
 }
 
 // newID returns a random 12-character hexadecimal id.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -588,4 +589,17 @@ edges: [{from: START, to: pick}, {from: pick, to: END}]
 		require.NoError(t, err)
 		assert.Equal(t, "hard", res.State["level"])
 	})
+}
+
+func TestThreadIDsAreChecked(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1))
+	g := mustGraph(t, reg, loopGraph)
+	e := graph.NewEngine(graph.Options{})
+	for _, id := range []string{"../x", "a/b", ".hidden", "-flag", "sp ace", strings.Repeat("x", 129)} {
+		_, err := e.Run(context.Background(), g, graph.RunOptions{Thread: id})
+		assert.ErrorIs(t, err, graph.ErrThreadID, id)
+	}
+	_, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "quiz-2026.12_a"})
+	assert.NoError(t, err)
 }

@@ -576,7 +576,9 @@ func (r *runner) record(ctx context.Context, step int, res *TaskResult, record b
 	if !record || r.e.o.Store == nil {
 		return nil
 	}
-	err := r.committer.do(ctx, func(ctx context.Context) error {
+	// A finished task is recorded even when the run is being stopped:
+	// the work is paid for.
+	err := r.committer.do(context.WithoutCancel(ctx), func(ctx context.Context) error {
 		return r.e.o.Store.PutTask(ctx, r.thread, step, res)
 	})
 	if err != nil {

@@ -38,7 +38,10 @@ func (r *runner) commit(ctx context.Context, cp *Checkpoint) error {
 		return nil
 	}
 	start := r.e.o.Clock.Now()
-	err := r.committer.do(ctx, func(ctx context.Context) error {
+	// A step that finished is committed even when its deadline passed or
+	// the caller canceled during the write: the run stops at the next
+	// step, with nothing of this one lost.
+	err := r.committer.do(context.WithoutCancel(ctx), func(ctx context.Context) error {
 		return r.e.o.Store.Commit(ctx, cp)
 	})
 	if err == nil && len(r.listeners) > 0 {

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint/memory"
 	"github.com/graphrun/graphrun/policies"
 	"github.com/graphrun/graphrun/policies/policiestest"
 )
@@ -271,4 +272,23 @@ edges:
 		seen.String())
 	cause := res.State["last_error"].(map[string]any)["cause"].(map[string]any)
 	assert.Equal(t, "rate_limit", cause["class"])
+}
+
+func TestADeadlineMetAtACheckpointFailsOnTheDeadline(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", func(ctx context.Context, _ graph.Input) (graph.Update, error) {
+		<-ctx.Done() // the step outlives the run's deadline, then finishes
+		return graph.Update{"n": 1}, nil
+	})
+	g := mustGraph(t, reg, loopGraph)
+	store := memory.New()
+	res, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,
+		graph.RunOptions{Thread: "late", Deadline: time.Millisecond})
+	var le *graph.LimitError
+	require.ErrorAs(t, err, &le, "not a storage failure")
+	assert.Equal(t, "deadline", le.Limit)
+	assert.Equal(t, graph.Failed, res.Status)
+	h, err := store.Load(context.Background(), "late")
+	require.NoError(t, err)
+	assert.Len(t, h.Checkpoints, 2, "the step that finished was committed")
 }

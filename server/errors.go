@@ -17,6 +17,7 @@ const (
 	CodeInvalidInput     = "invalid_input"
 	CodeThreadExists     = "thread_exists"
 	CodeRunActive        = "run_active"
+	CodeRunFinished      = "run_finished"
 	CodeTooManyRuns      = "too_many_runs"
 	CodeDraining         = "draining"
 	CodeStateUnavailable = "state_unavailable"

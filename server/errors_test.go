@@ -31,6 +31,8 @@ func TestRequestsRefused(t *testing.T) {
 			`{"inputs": {}}`, http.StatusBadRequest, server.CodeBadJSON},
 		{"an undeclared state field is refused", "POST", "/v1/graphs/hello/runs",
 			`{"input": {"nope": 1}}`, http.StatusUnprocessableEntity, server.CodeInvalidInput},
+		{"a thread id with a path in it is refused", "POST", "/v1/graphs/hello/runs",
+			`{"thread": "../x"}`, http.StatusUnprocessableEntity, server.CodeInvalidInput},
 		{"a taken thread id is refused", "POST", "/v1/graphs/hello/runs",
 			`{"thread": "` + taken + `"}`, http.StatusConflict, server.CodeThreadExists},
 		{"an unknown graph is not found", "POST", "/v1/graphs/nope/runs", `{}`,

@@ -74,6 +74,16 @@ func (s *Server) resumeRun(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// A thread that ended for good has nothing to resume; its result and
+	// events stay where they are.
+	shown := checkpoint.ShownOf(h.Last()).With(h.Status)
+	compensated := h.Status != nil && len(h.Status.Compensated) > 0
+	if shown.Status == graph.Succeeded || shown.Status == graph.Failed && compensated {
+		writeError(w, http.StatusConflict, CodeRunFinished, fmt.Sprintf("thread %s has %s "+
+			"and has nothing to resume; read it at GET /v1/runs/%s, or start a new run",
+			thread, shown.Status, thread))
+		return
+	}
 	s.launch(w, g, thread, func(ctx context.Context, o graph.RunOptions) (*graph.Result, error) {
 		return s.cfg.Engine.Resume(ctx, g, thread, o)
 	})
@@ -152,6 +162,9 @@ func (s *Server) startFailed(w http.ResponseWriter, err error) {
 	case errors.As(err, &ie):
 		writeJSON(w, http.StatusUnprocessableEntity, errorBody{Error{
 			Code: CodeInvalidInput, Message: ie.Error(), Field: ie.Field}})
+	case errors.Is(err, graph.ErrThreadID):
+		writeJSON(w, http.StatusUnprocessableEntity, errorBody{Error{
+			Code: CodeInvalidInput, Message: err.Error(), Field: "thread"}})
 	case errors.Is(err, graph.ErrThreadExists):
 		writeError(w, http.StatusConflict, CodeThreadExists, err.Error())
 	case errors.Is(err, graph.ErrThreadNotFound):

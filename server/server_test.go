@@ -54,6 +54,16 @@ func TestStartAndWatchARun(t *testing.T) {
 		assert.Equal(t, "run_started", kinds[0])
 		assert.Equal(t, "run_finished", kinds[len(kinds)-1])
 	})
+	t.Run("a finished run has nothing to resume and keeps its events", func(t *testing.T) {
+		status, body := f.do(t, "POST", "/v1/runs/"+thread+"/resume", "")
+		assert.Equal(t, http.StatusConflict, status)
+		assert.Contains(t, body, server.CodeRunFinished)
+		var kinds []string
+		for ev := range f.stream(t, thread) {
+			kinds = append(kinds, ev.Kind)
+		}
+		assert.NotEmpty(t, kinds)
+	})
 }
 
 func TestRunReportAndGraphs(t *testing.T) {

@@ -32,7 +32,8 @@ func exitCode(err error) int {
 	switch {
 	case errors.As(err, &ue):
 		return exitUsage
-	case errors.As(err, &le), errors.As(err, &ie), errors.As(err, &ve):
+	case errors.As(err, &le), errors.As(err, &ie), errors.As(err, &ve),
+		errors.Is(err, graph.ErrThreadID):
 		return exitInvalid
 	case errors.As(err, &ce):
 		return exitInternal
