@@ -104,8 +104,19 @@ func (d *Deps) create(field, path string) (*os.File, error) {
 
 // probe checks that a file can be created beside path, and removes it.
 func (d *Deps) probe(field, path string) error {
+	if d.Root != "" {
+		// Refuse the path itself first, so the message names it.
+		if _, err := d.inRoot(field, path); err != nil {
+			return err
+		}
+	}
 	probe := filepath.Join(filepath.Dir(path), fmt.Sprintf(".graphrun-probe-%d", os.Getpid()))
 	f, err := d.create(field, probe)
+	var pe *policies.Error
+	if errors.As(err, &pe) && pe.Class == policies.BadRequest {
+		// The directory leaves the root through a link: name the path.
+		return outside(field, path, d.Root)
+	}
 	if err != nil {
 		return err
 	}

@@ -155,3 +155,19 @@ func TestServedDirectoryConfinesTheDocumentAndTheExport(t *testing.T) {
 	assert.NoDirExists(t, filepath.Join(outside, "new"), "nothing is created outside the root")
 	assert.NoFileExists(t, filepath.Join(outside, "gone.json"))
 }
+
+func TestATargetAsksOnlyForTheChunksItNeedsFromTheWholeDocument(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	all := h.run("all", map[string]any{"document": biology})
+	some := h.run("some", map[string]any{"document": biology, "target": 4, "per_chunk": 2})
+	chunks := func(res *graph.Result) []map[string]any {
+		var cs []map[string]any
+		require.NoError(t, graph.Decode(res.State["chunks"], &cs))
+		return cs
+	}
+	everything, picked := chunks(all), chunks(some)
+	require.Len(t, picked, 3, "2 chunks for 4 questions, and half as many again")
+	assert.Equal(t, everything[0]["id"], picked[0]["id"])
+	assert.Greater(t, picked[2]["index"], float64(len(everything)/2),
+		"the chunks spread over the document")
+}

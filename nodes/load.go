@@ -36,6 +36,8 @@ func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 	chunks := content.Split(doc, stateInt(in, "chunk_tokens", 0))
 	if max := stateInt(in, "max_chunks", 0); max > 0 && len(chunks) > max {
 		chunks = chunks[:max]
+	} else if target := stateInt(in, "target", 0); max == 0 && target > 0 {
+		chunks = spread(chunks, target, stateInt(in, "per_chunk", 2))
 	}
 	if len(chunks) == 0 {
 		return nil, policies.Errorf(policies.BadRequest,
@@ -55,4 +57,22 @@ func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 		"offline": offline,
 		"started": d.now().UTC().Format(time.RFC3339Nano),
 	}, nil
+}
+
+// spread picks, for a run that keeps target questions, only the chunks it
+// needs, evenly across the document rather than from its start: enough for
+// target at per questions a chunk, and half as many again for questions
+// that fail validation or are near-duplicates. The model is asked about no
+// other chunk.
+func spread(chunks []content.Chunk, target, per int) []content.Chunk {
+	need := (target + per - 1) / per
+	need += (need + 1) / 2
+	if need >= len(chunks) {
+		return chunks
+	}
+	picked := make([]content.Chunk, need)
+	for i := range picked {
+		picked[i] = chunks[i*len(chunks)/need]
+	}
+	return picked
 }
