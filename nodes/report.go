@@ -123,7 +123,8 @@ func summary(qs []mcq.Question, rep map[string]any, failures []failureRecord,
 		rep["retries"], rep["errors"], rep["fallbacks"])
 	fmt.Fprintf(&b, "  tokens       %d prompt, %d completion, %d wasted on discarded answers\n",
 		rep["prompt_tokens"], rep["completion_tokens"], rep["wasted_tokens"])
-	fmt.Fprintf(&b, "  time         %.1fs\n", rep["seconds"])
+	took := time.Duration(rep["seconds"].(float64) * float64(time.Second))
+	fmt.Fprintf(&b, "  time         %s\n", took.Round(time.Millisecond))
 	fmt.Fprintf(&b, "  saved        %d new question(s) in quiz %q\n", rep["saved"], rep["quiz"])
 	if e := rep["exported"]; e != "" {
 		fmt.Fprintf(&b, "  exported     %s\n", e)

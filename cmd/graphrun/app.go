@@ -2,6 +2,8 @@ package main
 
 import (
 	"cmp"
+	"errors"
+	"io/fs"
 	"fmt"
 	"os"
 
@@ -19,6 +21,9 @@ const defaultDB = "graphrun.db"
 type storeFlags struct {
 	db   string
 	sync string
+	// existing makes open refuse a database that is not there yet, for
+	// commands that only read what runs left.
+	existing bool
 }
 
 func (f *storeFlags) register(cmd *cobra.Command) {
@@ -35,6 +40,9 @@ func (f *storeFlags) path() string {
 
 // open opens the checkpoint store.
 func (f *storeFlags) open() (graph.Store, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	if f.sync != "normal" && f.sync != "full" {
 		return nil, usageError{fmt.Errorf("--sync %q: want normal or full", f.sync)}
 	}
@@ -43,4 +51,16 @@ func (f *storeFlags) open() (graph.Store, error) {
 		return nil, fmt.Errorf("open checkpoint store %s: %w", f.path(), err)
 	}
 	return s, nil
+}
+
+// check refuses a missing database for commands that read one.
+func (f *storeFlags) check() error {
+	if !f.existing {
+		return nil
+	}
+	if _, err := os.Stat(f.path()); errors.Is(err, fs.ErrNotExist) {
+		return usageError{fmt.Errorf("no database at %s: run a graph first, or name the file "+
+			"with --db or GRAPHRUN_DB", f.path())}
+	}
+	return nil
 }

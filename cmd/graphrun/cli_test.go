@@ -52,6 +52,11 @@ func TestMainJobThenQuizExport(t *testing.T) {
 	assert.Equal(t, 4, strings.Count(string(md), "Answer"), "markdown, chosen by the extension")
 
 	badState := filepath.Join(t.TempDir(), "input.json")
+	arrayState := filepath.Join(t.TempDir(), "array.json")
+	require.NoError(t, os.WriteFile(arrayState, []byte(`[1, 2]`), 0o644))
+	typedState := filepath.Join(t.TempDir(), "typed.json")
+	require.NoError(t, os.WriteFile(typedState,
+		[]byte(`{"document": "`+doc+`", "target": "ten"}`), 0o644))
 	require.NoError(t, os.WriteFile(badState, []byte("{\"document\": \"x\",\n  \"target\": ,}"), 0o644))
 	tests := []struct {
 		name string
@@ -63,6 +68,8 @@ func TestMainJobThenQuizExport(t *testing.T) {
 			"--format", "pdf"}, exitUsage, "want one of"},
 		{"an output extension with no format asks for --format", []string{"quiz", "export", "cells",
 			"--db", db, "-o", filepath.Join(t.TempDir(), "q.csv")}, exitUsage, "give --format"},
+		{"an unknown thread says where it looked", []string{"runs", "show", "nope", "--db", db},
+			exitUsage, "no thread nope in " + db},
 		{"an unknown quiz says how to list them", []string{"quiz", "export", "nope", "--db", db},
 			exitFailed, "graphrun quiz list"},
 		{"an unknown command is a usage error", []string{"nosuch"}, exitUsage, "unknown command"},
@@ -73,6 +80,10 @@ func TestMainJobThenQuizExport(t *testing.T) {
 			"--set", "target=ten"}, exitInvalid, "field target is int"},
 		{"a --state file with broken JSON names the line", []string{"run", "mcq", "--db", db,
 			"--state", badState}, exitInvalid, "line 2, column"},
+		{"a --state file holding an array says what it wants", []string{"run", "mcq", "--db", db,
+			"--state", arrayState}, exitInvalid, "want one JSON object of state fields"},
+		{"a value of the wrong type in --state names the file", []string{"run", "mcq", "--db", db,
+			"--state", typedState}, exitInvalid, "--state " + typedState + ": input field target"},
 		{"a bad document fails the run before any model call", []string{"run", "mcq", "--db", db,
 			"-q", "--set", "document=../../testdata/documents/empty.txt"}, exitFailed, "empty.txt"},
 	}
@@ -137,4 +148,19 @@ edges:
 	code, _, errOut = cli(t, "run", file, "--db", db, "--chaos", "call=nonsense:1")
 	assert.Equal(t, exitUsage, code)
 	assert.Contains(t, errOut, "--chaos call=nonsense:1")
+}
+
+func TestReadingCommandsRefuseAMissingDatabase(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "nowhere.db")
+	for _, args := range [][]string{
+		{"runs", "list"}, {"runs", "show", "t1"}, {"resume", "t1"}, {"quiz", "list"},
+		{"quiz", "export", "q"},
+	} {
+		t.Run(strings.Join(args, " ")+" says the database is missing", func(t *testing.T) {
+			code, _, errOut := cli(t, append(args, "--db", missing)...)
+			assert.Equal(t, exitUsage, code)
+			assert.Contains(t, errOut, "no database at "+missing)
+			assert.NoFileExists(t, missing)
+		})
+	}
 }

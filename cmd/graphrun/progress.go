@@ -23,6 +23,8 @@ type progress struct {
 	// count names the list field whose length is shown (the questions
 	// of the MCQ graph); empty means none.
 	count string
+	// resumeFlags are the flags a resume of this run needs, such as --db.
+	resumeFlags string
 
 	step      int
 	running   map[string]string // task id: node
@@ -79,7 +81,11 @@ func (p *progress) listen(ev graph.Event) {
 	case graph.CompensationFail:
 		p.println("  compensation of %s failed: %s", ev.Task, ev.Error)
 	case graph.RunFinished:
-		line := fmt.Sprintf("run %s %s after %s", ev.Run, ev.Status, ev.Duration.Round(time.Millisecond))
+		status := string(ev.Status)
+		if ev.Status == graph.Running {
+			status = "interrupted"
+		}
+		line := fmt.Sprintf("run %s %s after %s", ev.Run, status, ev.Duration.Round(time.Millisecond))
 		if ev.Error != "" {
 			line += ": " + ev.Error
 		}
@@ -119,7 +125,7 @@ func (p *progress) draw(now time.Time) {
 		parts = append(parts, "running "+summarizeNodes(nodes))
 	}
 	if p.count != "" {
-		parts = append(parts, fmt.Sprintf("%d %s", p.asked, p.count))
+		parts = append(parts, fmt.Sprintf("%d %s made", p.asked, p.count))
 	}
 	parts = append(parts, fmt.Sprintf("%d retries", p.retries),
 		fmt.Sprintf("%d fallbacks", p.fallbacks))
@@ -145,15 +151,12 @@ func (p *progress) finish(res *graph.Result) {
 	line := fmt.Sprintf("%s in %s: %d steps, %d attempts, %d retries, %d errors, %d fallbacks",
 		status, res.Duration.Round(time.Millisecond), res.Steps, c.Attempts, c.Retries,
 		c.Errors, c.Fallbacks)
-	if l, ok := res.State[p.count].([]any); ok && p.count != "" {
-		line += fmt.Sprintf(", %d %s", len(l), p.count)
-	}
 	if c.Compensations > 0 {
 		line += fmt.Sprintf(", %d compensations", c.Compensations)
 	}
 	fmt.Fprintln(p.w, line)
 	if res.Status == graph.Running {
-		fmt.Fprintf(p.w, "resume it with: graphrun resume %s\n", res.Thread)
+		fmt.Fprintf(p.w, "resume it with: graphrun resume %s%s\n", res.Thread, p.resumeFlags)
 	}
 }
 

@@ -34,7 +34,7 @@ func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 		{"the step lists its nodes", "step 1: generate x2, save\n"},
 		{"a retry is printed as it happens", "retry 1:generate:3 in 1s after rate_limit (attempt 1, backoff): slow down"},
 		{"a fallback is printed as it happens", "fallback 1:generate:4 -> template (timeout)"},
-		{"the summary counts questions", "3 steps, 5 attempts, 1 retries, 0 errors, 1 fallbacks, 4 questions"},
+		{"the summary counts the run's work", "3 steps, 5 attempts, 1 retries, 0 errors, 1 fallbacks\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

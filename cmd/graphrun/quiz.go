@@ -27,6 +27,9 @@ func newQuizCmd() *cobra.Command {
 
 // openQuiz opens the quiz store in the database the flags name.
 func openQuiz(sf *storeFlags) (*quiz.Store, error) {
+	if err := sf.check(); err != nil {
+		return nil, err
+	}
 	s, err := quiz.Open(sf.path())
 	if err != nil {
 		return nil, fmt.Errorf("open quiz store %s: %w", sf.path(), err)
@@ -58,6 +61,7 @@ func newQuizListCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
+	sf.existing = true
 	sf.register(cmd)
 	return cmd
 }
@@ -114,6 +118,7 @@ for Moodle, .zip for QTI).`,
 			return quiz.Export(w, format, args[0], qs)
 		},
 	}
+	sf.existing = true
 	sf.register(cmd)
 	cmd.Flags().StringVar(&format, "format", "", "json, markdown, gift, moodle or qti")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "file to write (default: standard output)")

@@ -123,7 +123,12 @@ the field the graph names in its output: key.`,
 			o.Thread = thread
 			o.Input = input
 			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
-				return e.Run(ctx, g, o)
+				res, err := e.Run(ctx, g, o)
+				var ie *graph.InputError
+				if errors.As(err, &ie) && stateFile != "" && !setByFlag(sets, ie.Field) {
+					err = fmt.Errorf("--state %s: %w", stateFile, err)
+				}
+				return res, err
 			})
 		},
 	}
@@ -158,7 +163,7 @@ file the thread was started from, unless --graph names another.`,
 			defer s.close()
 			h, err := s.store.Load(cmd.Context(), args[0])
 			if err != nil {
-				return fmt.Errorf("resume %s: %w (list threads with: graphrun runs list)", args[0], err)
+				return threadError(args[0], &f.store, err)
 			}
 			first := h.Checkpoints[0]
 			if graphPath == "" {
@@ -176,6 +181,7 @@ file the thread was started from, unless --graph names another.`,
 			})
 		},
 	}
+	f.store.existing = true
 	f.register(cmd)
 	cmd.Flags().StringVar(&graphPath, "graph", "", "graph file to resume with (default: the one the thread started from)")
 	return cmd
@@ -248,6 +254,9 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 		if f, ok := g.Field("questions"); ok && f.Type == graph.List {
 			prog.count = "questions"
 		}
+		if f.store.db != "" {
+			prog.resumeFlags = " --db " + f.store.db
+		}
 		listeners = append(listeners, prog.listen)
 	}
 	e := graph.NewEngine(graph.Options{
@@ -282,4 +291,14 @@ func printResult(w io.Writer, g *graph.Graph, res *graph.Result, asJSON bool) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	_ = enc.Encode(res.State)
+}
+
+// setByFlag reports whether a --set pair names field.
+func setByFlag(sets []string, field string) bool {
+	for _, kv := range sets {
+		if k, _, _ := strings.Cut(kv, "="); k == field {
+			return true
+		}
+	}
+	return false
 }

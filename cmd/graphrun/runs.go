@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -57,6 +58,7 @@ func newRunsListCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
+	sf.existing = true
 	sf.register(cmd)
 	cmd.Flags().StringVar(&status, "status", "", "only threads with this status: running, succeeded or failed")
 	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many threads")
@@ -80,7 +82,7 @@ func newRunsShowCmd() *cobra.Command {
 			defer store.Close()
 			h, err := store.Load(cmd.Context(), args[0])
 			if err != nil {
-				return fmt.Errorf("thread %s: %w (list threads with: graphrun runs list)", args[0], err)
+				return threadError(args[0], &sf, err)
 			}
 			out := cmd.OutOrStdout()
 			last := h.Last()
@@ -136,6 +138,7 @@ func newRunsShowCmd() *cobra.Command {
 			return nil
 		},
 	}
+	sf.existing = true
 	sf.register(cmd)
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the whole history as JSON")
 	return cmd
@@ -172,6 +175,7 @@ func newRunsPruneCmd() *cobra.Command {
 			return nil
 		},
 	}
+	sf.existing = true
 	sf.register(cmd)
 	cmd.Flags().IntVar(&keepLast, "keep-last", 0, "keep the newest N threads")
 	cmd.Flags().DurationVar(&olderThan, "older-than", 0, "delete threads not updated for this long, e.g. 720h")
@@ -183,4 +187,14 @@ func truncateText(s string, n int) string {
 		return s
 	}
 	return s[:n-3] + "..."
+}
+
+// threadError says that a thread could not be loaded, and for a missing
+// one where to look.
+func threadError(thread string, sf *storeFlags, err error) error {
+	if errors.Is(err, graph.ErrThreadNotFound) {
+		return usageError{fmt.Errorf("no thread %s in %s (list threads with: graphrun runs list "+
+			"--db %s)", thread, sf.path(), sf.path())}
+	}
+	return err
 }

@@ -20,6 +20,13 @@ func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any,
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--state: %w", err)}
 		}
+		var probe any
+		if json.Unmarshal(data, &probe) == nil {
+			if _, isObject := probe.(map[string]any); !isObject {
+				return nil, invalidError{fmt.Errorf("--state %s: want one JSON object of state "+
+					"fields, such as {\"target\": 10}, not %s", stateFile, jsonKind(probe))}
+			}
+		}
 		if err := json.Unmarshal(data, &input); err != nil {
 			return nil, invalidError{fmt.Errorf("--state %s: %s: %w (write one JSON object "+
 				"of state fields)", stateFile, jsonPosition(data, err), err)}
@@ -48,6 +55,23 @@ func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any,
 		input[k] = val
 	}
 	return input, nil
+}
+
+// jsonKind names the kind of a decoded JSON value.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "an object"
 }
 
 // jsonPosition says where in data a JSON decoding error is, as "line L,

@@ -148,6 +148,7 @@ func TestQTIPackageParses(t *testing.T) {
 	require.Len(t, zr.File, 2)
 	assert.Equal(t, "imsmanifest.xml", zr.File[0].Name)
 	for _, f := range zr.File {
+		assert.Equal(t, 2000, f.Modified.Year(), "%s carries a valid date", f.Name)
 		t.Run(f.Name+" is well-formed XML", func(t *testing.T) {
 			rc, err := f.Open()
 			require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/xml"
 	"fmt"
+	"time"
 
 	"github.com/graphrun/graphrun/nodes/mcq"
 )
@@ -136,7 +137,9 @@ func exportQTI(buf *bytes.Buffer, quizName string, qs []mcq.Question) error {
 		data []byte
 	}{{"imsmanifest.xml", manifest}, {id + "/" + id + ".xml", assessment}}
 	for _, f := range files {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate})
+		// A fixed, valid date keeps the package the same on every export.
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Deflate,
+			Modified: qtiDate})
 		if err != nil {
 			return err
 		}
@@ -215,3 +218,7 @@ func marshalXML(v any) ([]byte, error) {
 	buf.WriteString("\n")
 	return buf.Bytes(), nil
 }
+
+// qtiDate is the modification time written for every file of a QTI
+// package.
+var qtiDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
