@@ -603,3 +603,26 @@ func TestThreadIDsAreChecked(t *testing.T) {
 	_, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "quiz-2026.12_a"})
 	assert.NoError(t, err)
 }
+
+func TestAConditionFailingAtRunTimeIsOneClearLine(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("noop", "", func(context.Context, graph.Input) (graph.Update, error) { return nil, nil })
+	g := mustGraph(t, reg, `
+name: rt
+state: {m: map}
+nodes: {one: {run: noop}}
+edges:
+  - {from: START, to: one}
+  - from: one
+    switch:
+      - {when: "m.x.y > 2", to: END}
+      - {to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g,
+		graph.RunOptions{Input: map[string]any{"m": map[string]any{"x": 1}}})
+	require.Error(t, err)
+	assert.Equal(t, "no_route", res.Error.Class)
+	assert.NotContains(t, res.Error.Message, "\n")
+	assert.NotContains(t, res.Error.Message, "unknown in node", "the class is said once")
+	assert.Contains(t, res.Error.Message, `evaluate "m.x.y > 2": cannot fetch y`)
+}

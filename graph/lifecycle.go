@@ -64,7 +64,7 @@ func (r *runner) fail(parent context.Context, err error) (*Result, error) {
 	if !errors.As(err, &re) {
 		re = &RunError{Thread: r.thread, Class: failureClass(err), Err: err}
 	}
-	r.failure = &ErrorRecord{Class: re.Class, Message: re.Err.Error(), Node: re.Node}
+	r.failure = &ErrorRecord{Class: re.Class, Message: failureText(re.Err), Node: re.Node}
 	r.status = Failed
 	r.compensate(ctx)
 	r.setStatus(ctx)

@@ -114,8 +114,10 @@ func (r *runner) pick(e *edge, from string, env State) (string, error) {
 		out, err := v.Run(prog, map[string]any(env))
 		vmPool.Put(v)
 		if err != nil {
+			// expr adds a drawing of the expression under its first line.
+			msg, _, _ := strings.Cut(err.Error(), "\n")
 			return "", &RouteError{Node: from, Pos: c.Pos,
-				Msg: fmt.Sprintf("evaluate %q: %v", c.When, err)}
+				Msg: fmt.Sprintf("evaluate %q: %s", c.When, msg)}
 		}
 		if b, _ := out.(bool); b {
 			return c.To, nil

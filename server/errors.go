@@ -14,6 +14,7 @@ const (
 	CodeRunNotFound      = "run_not_found"
 	CodeTooLarge         = "request_too_large"
 	CodeBadJSON          = "malformed_json"
+	CodeBadQuery         = "bad_query"
 	CodeInvalidInput     = "invalid_input"
 	CodeThreadExists     = "thread_exists"
 	CodeRunActive        = "run_active"

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/graphrun/graphrun/graph"
@@ -181,8 +182,24 @@ func (s *Server) execution(thread string) *execution {
 }
 
 func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
-	f := graph.ThreadFilter{Graph: r.URL.Query().Get("graph"),
-		Status: graph.Status(r.URL.Query().Get("status")), Limit: 100}
+	q := r.URL.Query()
+	f := graph.ThreadFilter{Graph: q.Get("graph"), Status: graph.Status(q.Get("status")), Limit: 100}
+	switch f.Status {
+	case "", graph.Running, graph.Succeeded, graph.Failed:
+	default:
+		writeError(w, http.StatusBadRequest, CodeBadQuery,
+			fmt.Sprintf("status %q: want running, succeeded or failed", f.Status))
+		return
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeError(w, http.StatusBadRequest, CodeBadQuery,
+				fmt.Sprintf("limit %q: want a whole number from 1 to 1000", v))
+			return
+		}
+		f.Limit = n
+	}
 	infos, err := s.cfg.Engine.Store().Threads(r.Context(), f)
 	if err != nil {
 		s.internal(w, "list threads", err)
