@@ -80,7 +80,15 @@ type RunOptions struct {
 	// Chaos injects faults into the named nodes, replacing the chaos of
 	// their policies.
 	Chaos map[string]*policies.ChaosSpec
+	// Step names the checkpoint a Resume starts from; zero means the last.
+	// Naming the last one is the same as not naming it. An earlier one is
+	// refused with [ErrNotLast]: going back would run finished work again.
+	Step int
 }
+
+// ErrNotLast means a resume named a checkpoint that is not the thread's
+// last.
+var ErrNotLast = errors.New("not the last checkpoint")
 
 // Result is the outcome of a run.
 type Result struct {
@@ -158,6 +166,11 @@ func (e *Engine) Resume(ctx context.Context, g *Graph, thread string, o RunOptio
 	h, err := e.o.Store.Load(ctx, thread)
 	if err != nil {
 		return nil, fmt.Errorf("resume thread %s: %w", thread, err)
+	}
+	if last := h.Last().Step; o.Step != 0 && o.Step != last {
+		return nil, fmt.Errorf("resume thread %s from step %d: %w (%d): a resume continues "+
+			"from the last checkpoint, since going back would run finished work again; "+
+			"start a new run to begin anew", thread, o.Step, ErrNotLast, last)
 	}
 	o.Thread = thread
 	r, err := e.newRunner(g, o)

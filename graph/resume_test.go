@@ -93,8 +93,8 @@ edges:
 	assert.Equal(t, 21, c.get("inc"), "only the node in flight ran twice")
 	assert.True(t, got.Resumed)
 
-	again, err := e.Resume(context.Background(), g, "t1", graph.RunOptions{})
-	require.NoError(t, err, "resuming a finished thread returns its result")
+	again, err := e.Resume(context.Background(), g, "t1", graph.RunOptions{Step: 20})
+	require.NoError(t, err, "resuming a finished thread from its last step returns its result")
 	assert.Equal(t, want.State, again.State)
 	assert.Equal(t, 21, c.get("inc"))
 
@@ -334,4 +334,32 @@ func TestCheckpointWriteFailureLeavesThreadResumable(t *testing.T) {
 	assert.Equal(t, 2, res.State["n"])
 	assert.Equal(t, 1, c.get("book"))
 	assert.Equal(t, 2, c.get("pay"), "only the step whose checkpoint was lost runs again")
+}
+
+func TestResumeFromANamedCheckpoint(t *testing.T) {
+	var c calls
+	reg := graph.NewRegistry()
+	var n atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	reg.Register("inc", "", func(ctx context.Context, in graph.Input) (graph.Update, error) {
+		c.add(in.Node)
+		if n.Add(1) == 4 {
+			cancel()
+			return nil, ctx.Err()
+		}
+		return graph.Update{"n": 1}, nil
+	})
+	g := mustGraph(t, reg, loopGraph)
+	e := graph.NewEngine(graph.Options{Store: memory.New()})
+	_, err := e.Run(ctx, g, graph.RunOptions{Thread: "s", MaxSteps: 2000})
+	require.ErrorIs(t, err, context.Canceled)
+
+	_, err = e.Resume(context.Background(), g, "s", graph.RunOptions{Step: 1})
+	require.ErrorIs(t, err, graph.ErrNotLast, "an earlier checkpoint is refused")
+	assert.Contains(t, err.Error(), "start a new run")
+	assert.Equal(t, 4, c.get("inc"), "the refusal ran nothing")
+
+	res, err := e.Resume(context.Background(), g, "s", graph.RunOptions{Step: 3})
+	require.NoError(t, err, "the last checkpoint named is a plain resume")
+	assert.Equal(t, 1000, res.State["n"])
 }

@@ -33,7 +33,7 @@ func exitCode(err error) int {
 	case errors.As(err, &ue):
 		return exitUsage
 	case errors.As(err, &le), errors.As(err, &ie), errors.As(err, &ve),
-		errors.Is(err, graph.ErrThreadID):
+		errors.Is(err, graph.ErrThreadID), errors.Is(err, graph.ErrNotLast):
 		return exitInvalid
 	case errors.As(err, &ce):
 		return exitInternal

@@ -143,6 +143,7 @@ func newResumeCmd() *cobra.Command {
 	var (
 		f         runFlags
 		graphPath string
+		step      int
 	)
 	cmd := &cobra.Command{
 		Use:   "resume THREAD",
@@ -177,12 +178,15 @@ file the thread was started from, unless --graph names another.`,
 				fmt.Fprintf(cmd.ErrOrStderr(), "thread %s had already succeeded; its result:\n", args[0])
 			}
 			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
+				o.Step = step
 				return e.Resume(ctx, g, args[0], o)
 			})
 		},
 	}
 	f.store.existing = true
 	f.register(cmd)
+	cmd.Flags().IntVar(&step, "step", 0, "the checkpoint to resume from; it must be the last "+
+		"(the default), which `graphrun runs show` lists")
 	cmd.Flags().StringVar(&graphPath, "graph", "", "graph file to resume with (default: the one the thread started from)")
 	return cmd
 }
