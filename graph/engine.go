@@ -238,6 +238,7 @@ func (e *Engine) newRunner(g *Graph, o RunOptions) (*runner, error) {
 		}
 	}
 	r.committer = newCommitter(e.o.Store, e.o.Durability)
+	r.inlineSolo = e.o.Store == nil || e.o.Durability == Sync
 	return r, nil
 }
 

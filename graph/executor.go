@@ -49,6 +49,12 @@ type runner struct {
 	// pendingStart holds the input checkpoint of a new thread until the
 	// run starts.
 	pendingStart *Checkpoint
+	// inlineSolo says the writes and next tasks of a single-task step may
+	// live in the runner: checkpoints are encoded before the next step,
+	// or not written.
+	inlineSolo bool
+	nextBuf    [2][1]Task
+	flip       bool
 	// solo and one hold the result of a step with a single task, which
 	// is not retained beyond its step.
 	solo TaskResult
@@ -487,9 +493,10 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 			return err
 		}
 		var buf []Write
-		if record {
-			// A result in the step's batch holds a one-field update
-			// itself; the batch is never reused.
+		if record || r.inlineSolo {
+			// A one-field update lives in the result itself: a result of
+			// the step's batch is never reused, and the runner's own is
+			// reused only once the step's checkpoint is encoded.
 			buf = res.inline[:0]
 		}
 		writes, err := r.check(t.Node, upd, buf)

@@ -58,7 +58,15 @@ func (r *runner) routeInPlace(n *node, writes []Write) ([]Task, error) {
 		}
 		r.state[w.Field] = v
 	}
-	next, err := r.routeEdges(n.out, n.Name, r.state)
+	var into []Task
+	if r.inlineSolo {
+		// Alternate two buffers: the step's own tasks sit in one while
+		// routing fills the other, and the checkpoint that lists them is
+		// encoded before the buffer comes round again.
+		r.flip = !r.flip
+		into = r.nextBuf[b2i(r.flip)][:0]
+	}
+	next, err := r.routeEdgesInto(into, n.out, n.Name, r.state)
 	if err != nil {
 		r.undo(writes, old)
 		return nil, err
@@ -75,7 +83,12 @@ func (r *runner) undo(writes []Write, old []any) {
 
 // routeEdges evaluates the edges leaving from against env.
 func (r *runner) routeEdges(edges []*edge, from string, env State) ([]Task, error) {
-	var next []Task
+	return r.routeEdgesInto(nil, edges, from, env)
+}
+
+// routeEdgesInto is routeEdges appending to into.
+func (r *runner) routeEdgesInto(into []Task, edges []*edge, from string, env State) ([]Task, error) {
+	next := into
 	for _, e := range edges {
 		switch {
 		case e.Map != nil:
@@ -155,16 +168,20 @@ func (r *runner) assignIDs(step int, tasks []Task) []Task {
 	if len(tasks) == 0 {
 		return nil
 	}
-	prefix := strconv.Itoa(step) + ":"
 	if len(tasks) == 1 {
-		// The slice is the step's own, fresh from routing: name in place.
+		// The slice is the step's own, fresh from routing: name in place,
+		// the id built in one allocation.
 		t := &tasks[0]
-		t.ID = prefix + t.Node
+		var buf [64]byte
+		b := strconv.AppendInt(buf[:0], int64(step), 10)
+		b = append(append(b, ':'), t.Node...)
 		if t.HasItem {
-			t.ID += ":" + strconv.Itoa(t.Index)
+			b = strconv.AppendInt(append(b, ':'), int64(t.Index), 10)
 		}
+		t.ID = string(b)
 		return tasks[:1:1]
 	}
+	prefix := strconv.Itoa(step) + ":"
 	// The ids are cut from one string, built in one allocation.
 	var b strings.Builder
 	ends := make([]int, len(tasks))
@@ -206,3 +223,10 @@ func (r *runner) assignIDs(step int, tasks []Task) []Task {
 
 // vmPool holds expression machines for reuse across evaluations.
 var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
