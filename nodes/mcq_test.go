@@ -19,7 +19,10 @@ import (
 	"github.com/graphrun/graphrun/nodes/mcq"
 )
 
-const biology = "../examples/biology_openstax-biology-2e_4-3-eukaryotic-cells.md"
+const (
+	biology      = "../examples/biology_openstax-biology-2e_4-3-eukaryotic-cells.md"
+	constitution = "../examples/civics_us-constitution.txt"
+)
 
 // harness runs graphs/mcq.yaml with a real SQLite file for checkpoints and
 // quizzes.

@@ -267,3 +267,15 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+func TestNotesAboutTheTextMakeNoQuestion(t *testing.T) {
+	chunk := content.Chunk{ID: "c1", Text: "Changes: converted by hand; figures removed. " +
+		"The review questions, answer key and glossary of the module are kept at the end.\n\n" +
+		"Mitochondria are the organelles that produce most of the cell's ATP through respiration."}
+	qs, err := Generate(chunk, []string{"mitochondria", "glossary", "ribosomes", "nucleus",
+		"chloroplasts"}, 5, 1)
+	require.NoError(t, err)
+	for _, q := range qs {
+		assert.NotContains(t, q.Stem, "answer key", "the note is left out")
+	}
+}

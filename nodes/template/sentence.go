@@ -37,7 +37,7 @@ func proseSentences(text string) []excerpt {
 			inCode = !(last == "```" && (inCode || len(lines) > 1))
 			continue
 		}
-		if strings.HasPrefix(para, "#") {
+		if strings.HasPrefix(para, "#") || labelled(para) {
 			continue
 		}
 		for _, s := range content.Sentences(para) {
@@ -50,6 +50,14 @@ func proseSentences(text string) []excerpt {
 		}
 	}
 	return out
+}
+
+// labelled reports whether a paragraph opens with a label, such as
+// "Source:", "Changes:" or "Note:": a note about the text, which is no
+// course content, whatever its later sentences say.
+func labelled(para string) bool {
+	first, _, _ := strings.Cut(strings.TrimSpace(para), " ")
+	return len(first) > 1 && strings.HasSuffix(first, ":") && !strings.ContainsAny(first, "/.")
 }
 
 // boilerplate are phrases of the notes on a text's source and licence,
