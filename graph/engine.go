@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/graphrun/graphrun/policies"
@@ -37,6 +38,8 @@ type Options struct {
 // share one engine, its store and its breakers.
 type Engine struct {
 	o Options
+	// wide holds the buffers of wide steps for reuse; see [wideStep].
+	wide sync.Pool
 }
 
 // NewEngine returns an engine configured by o.

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -625,4 +626,73 @@ edges:
 	assert.NotContains(t, res.Error.Message, "\n")
 	assert.NotContains(t, res.Error.Message, "unknown in node", "the class is said once")
 	assert.Contains(t, res.Error.Message, `evaluate "m.x.y > 2": cannot fetch y`)
+}
+
+// TestWideStepConcurrency runs steps of tasks that wait for each other:
+// the worker pool, which starts small for quick tasks, must grow to the
+// step's whole concurrency, and never past a map's bound or the engine's
+// limit.
+func TestWideStepConcurrency(t *testing.T) {
+	cases := []struct {
+		name     string
+		tasks    int
+		bound    string // the map edge's concurrency, if any
+		limit    int    // the engine's MaxConcurrency
+		wantPeak int
+	}{
+		{name: "the default limit of 64", tasks: 100, wantPeak: 64},
+		{name: "an engine limit", tasks: 40, limit: 10, wantPeak: 10},
+		{name: "a map bound under the limit", tasks: 50, bound: ", concurrency: 7", wantPeak: 7},
+		{name: "fewer tasks than the limit", tasks: 20, wantPeak: 20},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var (
+				mu     sync.Mutex
+				filled sync.Once
+			)
+			running, peak := 0, 0
+			full := make(chan struct{})
+			reg := graph.NewRegistry()
+			items := make([]any, tc.tasks)
+			reg.Register("split", "", set("items", items))
+			reg.Register("work", "", func(ctx context.Context, in graph.Input) (graph.Update, error) {
+				mu.Lock()
+				running++
+				peak = max(peak, running)
+				if running == tc.wantPeak {
+					filled.Do(func() { close(full) })
+				}
+				mu.Unlock()
+				// Every task waits until the peak is reached: it is only
+				// reached when the pool grows to it.
+				select {
+				case <-full:
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+				mu.Lock()
+				running--
+				mu.Unlock()
+				return graph.Update{"out": 1}, nil
+			})
+			g := mustGraph(t, reg, `
+name: wide
+state:
+  items: list
+  out: {type: list, reducer: append}
+nodes: {split: {run: split}, work: {run: work}}
+edges:
+  - {from: START, to: split}
+  - {from: split, map: {over: items, to: work`+tc.bound+`}}
+  - {from: work, to: END}
+`)
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			res, err := graph.NewEngine(graph.Options{MaxConcurrency: tc.limit}).Run(ctx, g, graph.RunOptions{})
+			require.NoError(t, err, "the pool did not reach %d tasks at once", tc.wantPeak)
+			assert.Len(t, res.State["out"], tc.tasks)
+			assert.Equal(t, tc.wantPeak, peak)
+		})
+	}
 }

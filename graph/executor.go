@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -237,16 +236,20 @@ func (r *runner) runStep(ctx context.Context) error {
 		r.one[0] = res
 		results = r.one[:]
 	} else {
-		results = make([]*TaskResult, len(tasks))
-		errs := make([]error, len(tasks))
-		r.runParallel(ctx, step, tasks, results, errs)
+		w := r.e.wideStep(len(tasks))
+		r.runParallel(ctx, step, tasks, w)
 		// Report a task's own failure before a sibling left unstarted by it.
 		for pass := 0; pass < 2; pass++ {
-			for _, err := range errs {
+			for _, err := range w.errs {
 				if err != nil && (pass == 1 || !errors.Is(err, errNotStarted)) {
 					return err
 				}
 			}
+		}
+		results = w.results
+		if r.e.o.Store == nil {
+			// Without a store nothing keeps a result past its step.
+			defer r.e.release(w)
 		}
 	}
 
@@ -351,30 +354,32 @@ func unique(tasks []Task) []Task {
 // not cancel its siblings: work already paid for finishes and is recorded,
 // so a resume does not pay for it again. Tasks not yet started when one
 // fails are not started.
-func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, results []*TaskResult, errs []error) {
+func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wideStep) {
+	results, errs, batch := w.results, w.errs, w.batch
 	stop := make(chan struct{})
-	var stopOnce sync.Once
+	var (
+		stopOnce sync.Once
+		stopped  atomic.Bool
+	)
 	bounds := map[string]chan struct{}{}
 	for _, t := range tasks {
 		if b := r.g.nodes[t.Node].bound; b > 0 && bounds[t.Node] == nil {
 			bounds[t.Node] = make(chan struct{}, b)
 		}
 	}
-	batch := make([]TaskResult, len(tasks))
 	one := func(i int) {
 		t := tasks[i]
 		if p, ok := r.pending[t.ID]; ok {
 			results[i] = p
 			return
 		}
-		select {
-		case <-stop:
+		if stopped.Load() {
 			errs[i] = errNotStarted
 			return
-		case <-ctx.Done():
-			errs[i] = ctx.Err()
+		}
+		if err := ctx.Err(); err != nil {
+			errs[i] = err
 			return
-		default:
 		}
 		if b := bounds[t.Node]; b != nil {
 			select {
@@ -390,55 +395,70 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, result
 		}
 		results[i], errs[i] = r.runTask(ctx, step, t, &batch[i])
 		if errs[i] != nil {
-			stopOnce.Do(func() { close(stop) })
+			stopOnce.Do(func() {
+				stopped.Store(true)
+				close(stop)
+			})
 		}
 	}
 	// A pool of workers, each taking the next task, reuses goroutines and
-	// their grown stacks across the tasks of a wide step. It starts with
-	// a worker per processor, which is best for quick tasks, and doubles
-	// while tasks remain after each rampEvery, so that tasks that wait
-	// (model calls) soon run up to the full concurrency.
+	// their grown stacks across the tasks of a wide step. It starts as the
+	// caller alone, which is quickest for quick tasks: no goroutine to
+	// start, wake or share the step's counters with. It doubles while tasks
+	// remain after each rampEvery, so that tasks that wait (model calls) or
+	// compute for long soon run up to the full concurrency: 64 workers
+	// after 1.2 ms.
 	var (
-		next, finished atomic.Int64
-		wg             sync.WaitGroup
-		done           = make(chan struct{})
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		mu      sync.Mutex // guards ramp, workers and closed
+		ramp    *time.Timer
+		closed  bool
+		workers = 1
+		limit   = min(r.e.o.MaxConcurrency, len(tasks))
 	)
+	work := func() {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= len(tasks) {
+				return
+			}
+			one(i)
+		}
+	}
 	spawn := func(n int) {
+		wg.Add(n)
 		for range n {
-			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= len(tasks) {
-						return
-					}
-					one(i)
-					if int(finished.Add(1)) == len(tasks) {
-						close(done)
-					}
-				}
+				work()
 			}()
 		}
 	}
-	limit := min(r.e.o.MaxConcurrency, len(tasks))
-	workers := min(limit, runtime.GOMAXPROCS(0))
-	spawn(workers)
 	if workers < limit {
-		ramp := time.NewTimer(rampEvery)
-		defer ramp.Stop()
-	grow:
-		for workers < limit && int(next.Load()) < len(tasks) {
-			select {
-			case <-done:
-				break grow
-			case <-ramp.C:
-				more := min(workers, limit-workers)
-				spawn(more)
-				workers += more
+		mu.Lock()
+		ramp = time.AfterFunc(rampEvery, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			if closed || int(next.Load()) >= len(tasks) {
+				return
+			}
+			more := min(workers, limit-workers)
+			spawn(more)
+			workers += more
+			if workers < limit {
 				ramp.Reset(rampEvery)
 			}
-		}
+		})
+		mu.Unlock()
+	}
+	work()
+	if ramp != nil {
+		// Every task has started: the pool grows no more.
+		mu.Lock()
+		closed = true
+		ramp.Stop()
+		mu.Unlock()
 	}
 	wg.Wait()
 }
@@ -532,8 +552,10 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 	r.mu.Unlock()
 
 	if err == nil {
-		r.emit(Event{Kind: NodeSucceeded, Step: step, Node: t.Node, Task: t.ID,
-			Attempt: attempts, Duration: res.Record.Duration})
+		if len(r.listeners) > 0 {
+			r.emit(Event{Kind: NodeSucceeded, Step: step, Node: t.Node, Task: t.ID,
+				Attempt: attempts, Duration: res.Record.Duration})
+		}
 		return res, r.record(ctx, step, res, record)
 	}
 	if ctx.Err() != nil {
@@ -700,10 +722,14 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 			}
 		}
 	}
-	all := make([]Write, 0, total)
+	// The step's writes are listed for its checkpoint only.
+	var all []Write
+	if r.e.o.Store != nil {
+		all = make([]Write, 0, total)
+	}
 	// Appends to one list gather here and reach the state once: storing a
 	// list in the state boxes it, which would cost an allocation a write.
-	var lists map[string][]any
+	var lists []gathered
 	for _, res := range results {
 		for _, w := range res.Writes {
 			i, ok := r.g.index[w.Field]
@@ -723,17 +749,17 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 				}
 			}
 			if f.Reducer == Append && len(results) > 1 {
-				if lists == nil {
-					lists = map[string][]any{}
+				k := slices.IndexFunc(lists, func(g gathered) bool { return g.field == i })
+				if k < 0 {
+					l, _ := r.state[w.Field].([]any)
+					k = len(lists)
+					lists = append(lists, gathered{field: i, list: slices.Grow(l, total)})
 				}
-				l, ok := lists[w.Field]
-				if !ok {
-					l, _ = r.state[w.Field].([]any)
-				}
+				g := &lists[k]
 				if items, many := v.([]any); many {
-					lists[w.Field] = append(l, items...)
+					g.list = append(g.list, items...)
 				} else {
-					lists[w.Field] = append(l, v)
+					g.list = append(g.list, v)
 				}
 				continue
 			}
@@ -746,10 +772,18 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 		if len(results) == 1 {
 			return res.Writes, nil
 		}
-		all = append(all, res.Writes...)
+		if all != nil {
+			all = append(all, res.Writes...)
+		}
 	}
-	for name, l := range lists {
-		r.state[name] = l
+	for _, g := range lists {
+		r.state[r.g.fields[g.field].Name] = g.list
 	}
 	return all, nil
+}
+
+// gathered is a list field and its value with a step's appends.
+type gathered struct {
+	field int
+	list  []any
 }

@@ -162,15 +162,15 @@ func (r *runner) deferred(tasks []Task) (run, held []Task) {
 	return run, held
 }
 
-// assignIDs gives the tasks of a step their ids. Plain tasks of one node
+// assignIDs gives the tasks of a step their ids, in place: the slice is
+// the step's own, fresh from routing or gathering. Plain tasks of one node
 // run once per step; map and fallback tasks each run.
 func (r *runner) assignIDs(step int, tasks []Task) []Task {
 	if len(tasks) == 0 {
 		return nil
 	}
 	if len(tasks) == 1 {
-		// The slice is the step's own, fresh from routing: name in place,
-		// the id built in one allocation.
+		// The id built in one allocation.
 		t := &tasks[0]
 		var buf [64]byte
 		b := strconv.AppendInt(buf[:0], int64(step), 10)
@@ -181,18 +181,28 @@ func (r *runner) assignIDs(step int, tasks []Task) []Task {
 		t.ID = string(b)
 		return tasks[:1:1]
 	}
-	prefix := strconv.Itoa(step) + ":"
 	// The ids are cut from one string, built in one allocation.
-	var b strings.Builder
-	ends := make([]int, len(tasks))
-	var used map[string]int
-	for i, t := range tasks {
+	var (
+		b      strings.Builder
+		num    [20]byte
+		endBuf [128]int
+		used   map[string]int
+	)
+	prefix := strconv.AppendInt(num[:0], int64(step), 10)
+	size := 0
+	for _, t := range tasks {
+		size += len(prefix) + len(t.Node) + 8
+	}
+	b.Grow(size)
+	ends := endBuf[:0]
+	for _, t := range tasks {
 		start := b.Len()
-		b.WriteString(prefix)
+		b.Write(prefix)
+		b.WriteByte(':')
 		b.WriteString(t.Node)
 		if t.HasItem {
 			b.WriteByte(':')
-			b.WriteString(strconv.Itoa(t.Index))
+			b.Write(strconv.AppendInt(num[len(prefix):len(prefix)], int64(t.Index), 10))
 		}
 		if t.Error != nil || !t.HasItem {
 			// Fallback tasks, and a plain task beside fallback tasks of
@@ -202,23 +212,20 @@ func (r *runner) assignIDs(step int, tasks []Task) []Task {
 			}
 			name := b.String()[start:]
 			if n := used[name]; n > 0 {
-				b.WriteString("#" + strconv.Itoa(n+1))
+				b.WriteByte('#')
+				b.WriteString(strconv.Itoa(n + 1))
 			}
 			used[name]++
 		}
-		ends[i] = b.Len()
+		ends = append(ends, b.Len())
 	}
 	ids := b.String()
-	out := make([]Task, len(tasks))
-	for i, t := range tasks {
-		begin := 0
-		if i > 0 {
-			begin = ends[i-1]
-		}
-		t.ID = ids[begin:ends[i]]
-		out[i] = t
+	begin := 0
+	for i := range tasks {
+		tasks[i].ID = ids[begin:ends[i]]
+		begin = ends[i]
 	}
-	return out
+	return tasks
 }
 
 // vmPool holds expression machines for reuse across evaluations.

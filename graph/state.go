@@ -170,6 +170,9 @@ func normalize(v any) (any, error) {
 	case nil, string, float64, bool:
 		return v, nil
 	case int:
+		if x >= 0 && x < len(smallFloats) {
+			return smallFloats[x], nil
+		}
 		return float64(x), nil
 	case []any:
 		return normalizeList(x)
@@ -178,6 +181,16 @@ func normalize(v any) (any, error) {
 	}
 	return normalizeJSON(v)
 }
+
+// smallFloats holds the small whole numbers as stored values, boxed once:
+// a list of counters or indexes then normalizes without an allocation per
+// element.
+var smallFloats = func() (t [1024]any) {
+	for i := range t {
+		t[i] = float64(i)
+	}
+	return t
+}()
 
 func normalizeList(l []any) ([]any, error) {
 	var out []any
