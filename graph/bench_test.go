@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/graphrun/graphrun/graph"
 )
@@ -27,6 +28,21 @@ func BenchmarkW1LoopStep(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*1000), "ns/step")
 }
 
+// w2Graph is the W2 graph: a fan-out of one task per item, then a join.
+const w2Graph = `
+name: w2
+state:
+  items: list
+  out: {type: list, reducer: append}
+  joined: int
+nodes: {split: {run: split}, work: {run: work}, join: {run: join}}
+edges:
+  - {from: START, to: split}
+  - {from: split, map: {over: items, to: work}}
+  - {from: work, to: join}
+  - {from: join, to: END}
+`
+
 // BenchmarkW2FanOut measures a fan-out of 100 parallel tasks that each
 // append one item to a list, then a join: time per run.
 func BenchmarkW2FanOut(b *testing.B) {
@@ -42,19 +58,7 @@ func BenchmarkW2FanOut(b *testing.B) {
 	reg.Register("join", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
 		return graph.Update{"joined": len(in.State["out"].([]any))}, nil
 	})
-	g := mustGraph(b, reg, `
-name: w2
-state:
-  items: list
-  out: {type: list, reducer: append}
-  joined: int
-nodes: {split: {run: split}, work: {run: work}, join: {run: join}}
-edges:
-  - {from: START, to: split}
-  - {from: split, map: {over: items, to: work}}
-  - {from: work, to: join}
-  - {from: join, to: END}
-`)
+	g := mustGraph(b, reg, w2Graph)
 	e := graph.NewEngine(graph.Options{})
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -62,6 +66,28 @@ edges:
 		res, err := e.Run(ctx, g, graph.RunOptions{})
 		if err != nil || res.State["joined"] != 100 {
 			b.Fatalf("run: %v", err)
+		}
+	}
+}
+
+// BenchmarkFanOutWaiting runs W2's graph with tasks that wait 2 ms each,
+// as model calls do, to show what the worker pool's ramp costs such a
+// step: with the default limit of 64, two waves of 2 ms are the floor.
+func BenchmarkFanOutWaiting(b *testing.B) {
+	reg := graph.NewRegistry()
+	items := make([]any, 100)
+	reg.Register("split", "", set("items", items))
+	reg.Register("work", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		time.Sleep(2 * time.Millisecond)
+		return graph.Update{"out": in.Index}, nil
+	})
+	reg.Register("join", "", set("joined", 1))
+	g := mustGraph(b, reg, w2Graph)
+	e := graph.NewEngine(graph.Options{})
+	ctx := context.Background()
+	for b.Loop() {
+		if _, err := e.Run(ctx, g, graph.RunOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -404,18 +404,15 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 	// A pool of workers, each taking the next task, reuses goroutines and
 	// their grown stacks across the tasks of a wide step. It starts as the
 	// caller alone, which is quickest for quick tasks: no goroutine to
-	// start, wake or share the step's counters with. It doubles while tasks
-	// remain after each rampEvery, so that tasks that wait (model calls) or
-	// compute for long soon run up to the full concurrency: 64 workers
-	// after 1.2 ms.
+	// start, wake or share the step's counters with. When tasks remain
+	// after rampAfter, they wait (model calls) or compute for long, and the
+	// pool grows to the step's whole concurrency.
 	var (
-		next    atomic.Int64
-		wg      sync.WaitGroup
-		mu      sync.Mutex // guards ramp, workers and closed
-		ramp    *time.Timer
-		closed  bool
-		workers = 1
-		limit   = min(r.e.o.MaxConcurrency, len(tasks))
+		next   atomic.Int64
+		wg     sync.WaitGroup
+		mu     sync.Mutex // guards closed
+		closed bool
+		limit  = min(r.e.o.MaxConcurrency, len(tasks))
 	)
 	work := func() {
 		for {
@@ -435,37 +432,31 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 			}()
 		}
 	}
-	if workers < limit {
-		mu.Lock()
-		ramp = time.AfterFunc(rampEvery, func() {
+	var ramp *time.Timer
+	if limit > 1 {
+		ramp = time.AfterFunc(rampAfter, func() {
 			mu.Lock()
 			defer mu.Unlock()
-			if closed || int(next.Load()) >= len(tasks) {
-				return
-			}
-			more := min(workers, limit-workers)
-			spawn(more)
-			workers += more
-			if workers < limit {
-				ramp.Reset(rampEvery)
+			if !closed && int(next.Load()) < len(tasks) {
+				spawn(limit - 1)
 			}
 		})
-		mu.Unlock()
 	}
 	work()
 	if ramp != nil {
 		// Every task has started: the pool grows no more.
 		mu.Lock()
 		closed = true
-		ramp.Stop()
 		mu.Unlock()
+		ramp.Stop()
 	}
 	wg.Wait()
 }
 
-// rampEvery is how long a wide step's tasks run before its worker pool
-// doubles.
-const rampEvery = 200 * time.Microsecond
+// rampAfter is how long the caller runs a wide step's tasks alone before
+// the worker pool grows. A timer may fire up to a millisecond late
+// on a busy or virtual machine.
+const rampAfter = 200 * time.Microsecond
 
 // errNotStarted marks a task left unstarted because a sibling failed.
 var errNotStarted = errors.New("not started: another task of the step failed")

@@ -26,8 +26,9 @@ type Graph struct {
 	nodes  map[string]*node
 	order  []string // node names in declaration order
 	start  []*edge
-	// hasDefer says whether any node is deferred.
-	hasDefer bool
+	// hasDefer says whether any node is deferred; hasComp whether any
+	// has a compensation.
+	hasDefer, hasComp bool
 }
 
 // node is a compiled node.
@@ -150,6 +151,7 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 		}
 		g.nodes[n.Name] = cn
 		g.hasDefer = g.hasDefer || n.Defer
+		g.hasComp = g.hasComp || cn.comp != nil
 		g.order = append(g.order, n.Name)
 	}
 	for _, e := range s.Edges {

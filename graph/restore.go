@@ -45,6 +45,9 @@ func (r *runner) restore(h *History) error {
 // keep remembers a completed task whose node has a compensation, which
 // a failure of the run will call.
 func (r *runner) keep(t TaskRecord) {
+	if !r.g.hasComp {
+		return
+	}
 	if n := r.g.nodes[t.Node]; n != nil && n.comp != nil && t.Error == nil {
 		r.tasks = append(r.tasks, t)
 	}
