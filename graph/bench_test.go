@@ -71,8 +71,9 @@ func BenchmarkW2FanOut(b *testing.B) {
 }
 
 // BenchmarkFanOutWaiting runs W2's graph with tasks that wait 2 ms each,
-// as model calls do, to show what the worker pool's ramp costs such a
-// step: with the default limit of 64, two waves of 2 ms are the floor.
+// as model calls do, to show what the worker pool's late growth costs a
+// step like it: with the default limit of 64, two waves of 2 ms are the
+// floor.
 func BenchmarkFanOutWaiting(b *testing.B) {
 	reg := graph.NewRegistry()
 	items := make([]any, 100)

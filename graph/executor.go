@@ -566,11 +566,11 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 	handled := r.counters.Fallbacks
 	r.mu.Unlock()
 
-	var routes []policies.Route
-	if n.policy != nil {
-		routes = n.policy.Fallback
+	route, ok, rerr := r.fallback(n, policies.Class(class))
+	if rerr != nil {
+		return nil, &RunError{Thread: r.thread, Class: failureClass(rerr), Node: t.Node,
+			Err: fmt.Errorf("%w, after: %v", rerr, err)}
 	}
-	route, ok := policies.MatchRoute(routes, policies.Class(class))
 	if !ok {
 		return nil, &RunError{Thread: r.thread, Class: class, Node: t.Node, Err: err}
 	}
@@ -589,6 +589,32 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 	res.Record.Error = rec
 	res.Record.Fallback = route.To
 	return res, r.record(ctx, step, res, record)
+}
+
+// fallback returns the first of n's fallback routes that catches class and
+// whose when, if any, holds for the state as the step began: the failed
+// task wrote nothing.
+func (r *runner) fallback(n *node, class policies.Class) (policies.Route, bool, error) {
+	if n.policy == nil {
+		return policies.Route{}, false, nil
+	}
+	for i, route := range n.policy.Fallback {
+		if _, catches := policies.MatchRoute(n.policy.Fallback[i:i+1], class); !catches {
+			continue
+		}
+		if n.fallback[i] == nil {
+			return route, true, nil
+		}
+		pos := r.g.spec.Pos[fmt.Sprintf("policies.%s.fallback[%d].when", n.Policy, i)]
+		ok, err := evalWhen(n.fallback[i], route.When, n.Name, pos, r.state)
+		if err != nil {
+			return policies.Route{}, false, err
+		}
+		if ok {
+			return route, true, nil
+		}
+	}
+	return policies.Route{}, false, nil
 }
 
 // record stores a task result inside an unfinished step.

@@ -37,7 +37,10 @@ type node struct {
 	fn     Func
 	comp   Func
 	policy *policies.Spec
-	out    []*edge
+	// fallback holds the compiled when of each of the policy's fallback
+	// routes; nil for a route without one.
+	fallback []*vm.Program
+	out      []*edge
 	// bound is the smallest concurrency of the map edges that target this
 	// node, or 0.
 	bound int
@@ -148,6 +151,13 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 		if n.Policy != "" {
 			p := s.Policies[n.Policy]
 			cn.policy = &p
+			for _, r := range p.Fallback {
+				prog, err := g.compileWhen(r.When, r.To)
+				if err != nil {
+					return nil, err
+				}
+				cn.fallback = append(cn.fallback, prog)
+			}
 		}
 		g.nodes[n.Name] = cn
 		g.hasDefer = g.hasDefer || n.Defer
@@ -157,13 +167,9 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 	for _, e := range s.Edges {
 		ce := &edge{Edge: e}
 		for _, c := range e.Switch {
-			var prog *vm.Program
-			if c.When != "" {
-				var err error
-				if prog, err = compileExpr(c.When, g.fields[:len(g.fields)-1]); err != nil {
-					return nil, &LoadError{File: s.File, Problems: []Problem{{
-						Pos: c.Pos, Path: "when", Msg: err.Error()}}}
-				}
+			prog, err := g.compileWhen(c.When, c.To)
+			if err != nil {
+				return nil, err
 			}
 			ce.cases = append(ce.cases, prog)
 		}
@@ -184,6 +190,21 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 	}
 	g.digest = specDigest(s)
 	return g, nil
+}
+
+// compileWhen compiles the condition of a switch case or fallback route
+// leading to node to; an empty one compiles to nil. Validate has checked
+// it, so an error here means the spec changed since.
+func (g *Graph) compileWhen(when, to string) (*vm.Program, error) {
+	if when == "" {
+		return nil, nil
+	}
+	prog, err := compileExpr(when, g.fields[:len(g.fields)-1])
+	if err != nil {
+		return nil, &LoadError{File: g.spec.File, Problems: []Problem{{
+			Path: "when", Msg: fmt.Sprintf("condition %q of the way to %s: %v", when, to, err)}}}
+	}
+	return prog, nil
 }
 
 // plainTasks returns the tasks a node with only plain edges schedules, or

@@ -75,6 +75,8 @@ func (l *loader) routes(n *yaml.Node, path string) []policies.Route {
 			switch e.key {
 			case "on":
 				r.On = l.classes(e.value, sub)
+			case "when":
+				r.When = l.str(e.value, sub)
 			case "to":
 				r.To = l.str(e.value, sub)
 			}

@@ -23,7 +23,7 @@ var (
 		"max_attempts", "initial_interval", "max_interval", "multiplier", "jitter",
 		"max_wait", "on",
 	}
-	loadRouteKeys   = []string{"on", "to"}
+	loadRouteKeys   = []string{"on", "when", "to"}
 	loadChaosKeys   = []string{"class", "rate", "seed", "retry_after"}
 	loadBreakerKeys = []string{"failures", "cooldown", "half_open_probes", "on"}
 )

@@ -157,7 +157,11 @@ func (m *mermaidWriter) fallbacks(s *Spec) {
 			for i, c := range r.On {
 				classes[i] = string(c)
 			}
-			label := "on " + mermaidText(strings.Join(classes, ", "))
+			label := "on " + strings.Join(classes, ", ")
+			if r.When != "" {
+				label += " when " + r.When
+			}
+			label = mermaidText(label)
 			idx := m.link(n.Name, "-.->", label, r.To)
 			m.fallbackLinks = append(m.fallbackLinks, fmt.Sprint(idx))
 		}

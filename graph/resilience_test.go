@@ -292,3 +292,95 @@ func TestADeadlineMetAtACheckpointFailsOnTheDeadline(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, h.Checkpoints, 2, "the step that finished was committed")
 }
+
+// conditionalGraph routes a failed call to backup only while the state
+// says a backup exists; otherwise, and for every other failure, to
+// offline.
+const conditionalGraph = `
+name: conditional
+state:
+  backup: bool
+  tier: int
+  answer: string
+policies:
+  service:
+    fallback:
+      - {on: [quota, rate_limit], when: "backup && tier > 0", to: backup}
+      - {on: [any], to: offline}
+nodes:
+  call: {run: call, policy: service}
+  backup: {run: backup}
+  offline: {run: offline}
+edges:
+  - {from: START, to: call}
+  - {from: call, to: END}
+  - {from: backup, to: END}
+  - {from: offline, to: END}
+`
+
+func TestFallbackRouteWhen(t *testing.T) {
+	cases := []struct {
+		name   string
+		input  map[string]any
+		class  policies.Class
+		answer string
+	}{
+		{name: "the condition holds", input: map[string]any{"backup": true, "tier": 1},
+			class: policies.Quota, answer: "backup"},
+		{name: "the condition is false: the next route", input: map[string]any{"backup": false, "tier": 1},
+			class: policies.Quota, answer: "offline"},
+		{name: "half the condition is false", input: map[string]any{"backup": true, "tier": 0},
+			class: policies.RateLimit, answer: "offline"},
+		{name: "the class does not match: the condition is not read", input: map[string]any{"backup": true, "tier": 1},
+			class: policies.Auth, answer: "offline"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := graph.NewRegistry()
+			reg.Register("call", "", func(context.Context, graph.Input) (graph.Update, error) {
+				return graph.Update{"answer": "never kept"}, policies.Errorf(tc.class, "refused")
+			})
+			reg.Register("backup", "", set("answer", "backup"))
+			reg.Register("offline", "", set("answer", "offline"))
+			g := mustGraph(t, reg, conditionalGraph)
+			res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g,
+				graph.RunOptions{Input: tc.input})
+			require.NoError(t, err)
+			assert.Equal(t, tc.answer, res.State["answer"])
+			require.Len(t, res.Handled, 2, "the failure, then the route taken")
+			assert.Equal(t, tc.answer, res.Handled[1].Target)
+		})
+	}
+
+	t.Run("a condition that fails to evaluate fails the run and names the route", func(t *testing.T) {
+		reg := graph.NewRegistry()
+		reg.Register("call", "", func(context.Context, graph.Input) (graph.Update, error) {
+			return nil, policies.Errorf(policies.Quota, "refused")
+		})
+		reg.Register("offline", "", set("answer", "offline"))
+		g := mustGraph(t, reg, `
+name: broken_when
+state: {limits: map, answer: string}
+policies:
+  service:
+    fallback:
+      - {on: [quota], when: "limits.backup > 1", to: offline}
+nodes:
+  call: {run: call, policy: service}
+  offline: {run: offline}
+edges:
+  - {from: START, to: call}
+  - {from: call, to: END}
+  - {from: offline, to: END}
+`)
+		_, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+		require.Error(t, err)
+		var re *graph.RouteError
+		require.ErrorAs(t, err, &re)
+		assert.Equal(t, "call", re.Node)
+		assert.Equal(t, 7, re.Pos.Line, "the position of the route's when")
+		assert.Contains(t, err.Error(), `evaluate "limits.backup > 1"`)
+		assert.Contains(t, err.Error(), "after: quota in node call (attempt 1): refused",
+			"the failure the route was meant for is kept")
+	})
+}

@@ -123,21 +123,32 @@ func (r *runner) pick(e *edge, from string, env State) (string, error) {
 		if prog == nil {
 			return c.To, nil
 		}
-		v := vmPool.Get().(*vm.VM)
-		out, err := v.Run(prog, map[string]any(env))
-		vmPool.Put(v)
+		ok, err := evalWhen(prog, c.When, from, c.Pos, env)
 		if err != nil {
-			// expr adds a drawing of the expression under its first line.
-			msg, _, _ := strings.Cut(err.Error(), "\n")
-			return "", &RouteError{Node: from, Pos: c.Pos,
-				Msg: fmt.Sprintf("evaluate %q: %s", c.When, msg)}
+			return "", err
 		}
-		if b, _ := out.(bool); b {
+		if ok {
 			return c.To, nil
 		}
 	}
 	return "", &RouteError{Node: from, Pos: e.Pos,
 		Msg: "no case matched and the switch has no default (add a case without `when`)"}
+}
+
+// evalWhen evaluates a compiled condition against env. A failure is a
+// [*RouteError] of node from.
+func evalWhen(prog *vm.Program, when, from string, pos Pos, env State) (bool, error) {
+	v := vmPool.Get().(*vm.VM)
+	out, err := v.Run(prog, map[string]any(env))
+	vmPool.Put(v)
+	if err != nil {
+		// expr adds a drawing of the expression under its first line.
+		msg, _, _ := strings.Cut(err.Error(), "\n")
+		return false, &RouteError{Node: from, Pos: pos,
+			Msg: fmt.Sprintf("evaluate %q: %s", when, msg)}
+	}
+	b, _ := out.(bool)
+	return b, nil
 }
 
 // deferred splits the scheduled tasks into those that run now and the

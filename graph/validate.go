@@ -358,7 +358,7 @@ func (v *validator) checkSwitch(e *Edge, path string) {
 					"add a when or move the case to the end")
 		}
 		if c.When != "" {
-			v.checkWhen(cpath+".when", c)
+			v.checkWhen(cpath+".when", c.When, c.Pos)
 		}
 		if c.To == "" {
 			v.report(cpath+".to", c.Pos, "the case has no to", "name a node or END")
@@ -368,13 +368,14 @@ func (v *validator) checkSwitch(e *Edge, path string) {
 	}
 }
 
-// checkWhen compiles a case's condition and reports where it fails.
-func (v *validator) checkWhen(path string, c Case) {
-	_, err := compileExpr(c.When, v.s.State)
+// checkWhen compiles the condition of a switch case or a fallback route,
+// and reports where it fails.
+func (v *validator) checkWhen(path, when string, at Pos) {
+	_, err := compileExpr(when, v.s.State)
 	if err == nil {
 		return
 	}
-	pos := v.at(path, c.Pos)
+	pos := v.at(path, at)
 	msg := err.Error()
 	var ee *ExprError
 	if errors.As(err, &ee) {
@@ -388,7 +389,7 @@ func (v *validator) checkWhen(path string, c Case) {
 		Pos:  pos,
 		Path: path,
 		Msg: fmt.Sprintf("condition %q does not compile: %s",
-			strings.Join(strings.Fields(c.When), " "), msg),
+			strings.Join(strings.Fields(when), " "), msg),
 		Hint: v.whenHint(msg),
 	})
 }

@@ -71,10 +71,13 @@ func (v *validator) checkRoutes(path string, routes []policies.Route) {
 				"list the classes it catches, e.g. on: [timeout], or on: [any]")
 		}
 		v.checkClasses(rpath+".on", r.On)
-		if slices.Contains(r.On, policies.Any) && i < len(routes)-1 {
-			v.report(rpath+".on", Pos{}, "only the last route may catch any",
+		if slices.Contains(r.On, policies.Any) && r.When == "" && i < len(routes)-1 {
+			v.report(rpath+".on", Pos{}, "only the last route may catch any without a when",
 				"a route on any catches every error, so the routes after it never run; "+
-					"move it to the end")
+					"move it to the end, or give it a when")
+		}
+		if r.When != "" {
+			v.checkWhen(rpath+".when", r.When, Pos{})
 		}
 		switch {
 		case r.To == "":

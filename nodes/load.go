@@ -55,6 +55,7 @@ func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 		"title":   doc.Title,
 		"quiz":    name,
 		"offline": offline,
+		"backup":  d.Backup != nil,
 		"started": d.now().UTC().Format(time.RFC3339Nano),
 	}, nil
 }

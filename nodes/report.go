@@ -273,8 +273,10 @@ func (d *Deps) warnings(failures []failureRecord) []string {
 		case policies.Auth:
 			what, fix = "refused the key", "check "+EnvAPIKey
 		case policies.Quota:
-			what, fix = "has no quota left", "check the account's plan and billing, or set "+
-				EnvBackupModel+" to a backup model"
+			what, fix = "has no quota left", "check the account's plan and billing"
+			if d.Backup == nil {
+				fix += ", or set " + EnvBackupModel + " to a backup model"
+			}
 		case policies.ModelUnavailable:
 			what, fix = "is unavailable", "check "+EnvModel+" and "+EnvBaseURL
 		default:

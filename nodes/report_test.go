@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,26 +28,33 @@ func TestReportTellsTheWholeChainOfFailuresAndWarnsOnce(t *testing.T) {
 		chunks  int
 		chain   string // the failure line of every chunk
 		warning string // "" when none is due
+		backup  bool   // a backup model is configured, and fails alike
 	}{
 		{"a refused key warns to check the key",
 			policies.Auth, 3, "degraded to the template generator after auth in generate: ",
-			"warning: the primary model refused the key (auth in generate): "},
+			"warning: the primary model refused the key (auth in generate): ", false},
 		{"a used-up quota names the backup model that was not there",
 			policies.Quota, 3, "degraded to the template generator after quota in generate: " +
 				"server answered 429 (code=insufficient_quota, type=insufficient_quota): " +
 				"You exceeded your current quota",
-			"warning: the primary model has no quota left (quota in generate): "},
+			"warning: the primary model has no quota left (quota in generate): ", false},
 		{"a missing model warns to check the model name",
 			policies.ModelUnavailable, 3, "after model_unavailable in generate: ",
-			"warning: the primary model is unavailable (model_unavailable in generate): "},
+			"warning: the primary model is unavailable (model_unavailable in generate): ", false},
 		{"rate limits show the attempts and no warning",
-			policies.RateLimit, 1, "after rate_limit in generate (4 attempts): ", ""},
+			policies.RateLimit, 1, "after rate_limit in generate (4 attempts): ", "", false},
+		{"a configured backup model is tried, and its failure joins the chain",
+			policies.Quota, 2, "after quota in generate: ",
+			"warning: the primary model has no quota left (quota in generate): ", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, primary, _ := simClients(t, llmsim.Options{Seed: 1,
+			_, primary, backup := simClients(t, llmsim.Options{Seed: 1,
 				Faults: map[policies.Class]float64{tt.fault: 1}, RetryAfter: time.Second}, nil)
-			h := newHarness(t, primary, nil)
+			if !tt.backup {
+				backup = nil
+			}
+			h := newHarness(t, primary, backup)
 			h.engine = graph.NewEngine(graph.Options{Store: h.store,
 				Clock: policiestest.NewFakeClock(policiestest.Epoch)})
 			// The first chunk of the constitution is prose the template
@@ -55,9 +63,17 @@ func TestReportTellsTheWholeChainOfFailuresAndWarnsOnce(t *testing.T) {
 
 			summary := res.State["summary"].(string)
 			assert.Contains(t, summary, tt.chain)
-			if tt.fault != policies.Auth {
-				assert.Contains(t, summary, "; then bad_request in generate_backup: "+
-					"no backup model configured")
+			if tt.backup {
+				assert.Contains(t, summary, "; then quota in generate_backup: ")
+				assert.NotContains(t, summary, "set GRAPHRUN_BACKUP_MODEL", "it is set")
+				assert.Contains(t, summary, fmt.Sprintf("%d errors, %d fallbacks", 2*tt.chunks, 2*tt.chunks))
+			} else {
+				assert.NotContains(t, summary, "generate_backup",
+					"without a backup model its route is not taken")
+				assert.Contains(t, summary, fmt.Sprintf("%d errors, %d fallbacks", tt.chunks, tt.chunks))
+				if tt.fault == policies.Quota {
+					assert.Contains(t, summary, "or set GRAPHRUN_BACKUP_MODEL to a backup model")
+				}
 			}
 			if tt.warning == "" {
 				assert.NotContains(t, summary, "warning:")
@@ -85,7 +101,7 @@ func TestReportKeepsALongFirstMessageWhole(t *testing.T) {
 	res := h.run("long", map[string]any{"document": constitution, "max_chunks": 1})
 	summary := res.State["summary"].(string)
 	assert.Contains(t, summary, "END-OF-MESSAGE", "the first cause is not cut at 160 characters")
-	assert.Contains(t, summary, "then bad_request in generate_backup")
+	assert.NotContains(t, summary, "generate_backup", "no backup model is configured")
 }
 
 func TestResumeWithoutAModelSaysSo(t *testing.T) {

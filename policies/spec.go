@@ -54,6 +54,10 @@ var DefaultRetryOn = []Class{RateLimit, Timeout, ServerError, InvalidResponse}
 type Route struct {
 	// On lists the classes this route catches; [Any] catches all.
 	On []Class
+	// When, if set, is a condition on the run's state that must also hold
+	// for the route to be taken. The graph package compiles and evaluates
+	// it; [MatchRoute] ignores it.
+	When string
 	// To is the node that runs instead.
 	To string
 }
