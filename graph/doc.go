@@ -13,7 +13,9 @@
 // without running finished work again.
 //
 // Node functions are plain Go functions registered in a [Registry] under
-// the names that graph files use in `run:`. The engine never logs: it
+// the names that graph files use in `run:`; an input check ([CheckFunc]),
+// named with `check:`, refuses a run's input before anything runs. The
+// engine never logs: it
 // returns errors and emits [Event] values to the listeners it was given.
 //
 // Checkpoint stores live in subpackages (graph/checkpoint/memory, sqlite,

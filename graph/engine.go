@@ -146,7 +146,7 @@ func (e *Engine) Run(ctx context.Context, g *Graph, o RunOptions) (*Result, erro
 			return nil, fmt.Errorf("look up thread %s: %w", o.Thread, err)
 		}
 	}
-	if err := r.init(o.Input); err != nil {
+	if err := r.init(ctx, o.Input); err != nil {
 		return nil, err
 	}
 	return r.loop(ctx, false)

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint/memory"
 	"github.com/graphrun/graphrun/policies"
 )
 
@@ -695,4 +696,79 @@ edges:
 			assert.Equal(t, tc.wantPeak, peak)
 		})
 	}
+}
+
+func TestInputCheckRefusesARunBeforeAnythingRuns(t *testing.T) {
+	const src = `
+name: checked
+check: has_file
+state:
+  file: {type: string, required: true}
+  size: int
+nodes: {measure: {run: measure}}
+edges:
+  - {from: START, to: measure}
+  - {from: measure, to: END}
+`
+	cases := []struct {
+		name  string
+		check graph.CheckFunc
+		want  string // the error, or "" when the run goes ahead
+		field string
+	}{
+		{name: "an input the check accepts runs",
+			check: func(context.Context, graph.Input) error { return nil }},
+		{name: "an input error names its field",
+			check: func(_ context.Context, in graph.Input) error {
+				return &graph.InputError{Field: "file", Msg: in.State["file"].(string) + " is missing",
+					Hint: "give an existing file"}
+			},
+			want: "input field file: notes.md is missing (give an existing file)", field: "file"},
+		{name: "any other error refuses the input as a whole",
+			check: func(context.Context, graph.Input) error {
+				return policies.Errorf(policies.BadRequest, "the service refuses it")
+			},
+			want: "input: the service refuses it"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			reg := graph.NewRegistry()
+			ran := false
+			reg.Register("measure", "", func(context.Context, graph.Input) (graph.Update, error) {
+				ran = true
+				return graph.Update{"size": 3}, nil
+			})
+			reg.RegisterCheck("has_file", tc.check)
+			g := mustGraph(t, reg, src)
+			store := memory.New()
+			e := graph.NewEngine(graph.Options{Store: store})
+			res, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "t1",
+				Input: map[string]any{"file": "notes.md"}})
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, 3, res.State["size"])
+				return
+			}
+			var ie *graph.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.want, err.Error())
+			assert.Equal(t, tc.field, ie.Field)
+			assert.Nil(t, res)
+			assert.False(t, ran, "no node ran")
+			_, err = store.Load(context.Background(), "t1")
+			assert.ErrorIs(t, err, graph.ErrThreadNotFound, "no thread is left behind")
+		})
+	}
+
+	t.Run("an unregistered check is a load error that lists the registered ones", func(t *testing.T) {
+		reg := graph.NewRegistry()
+		reg.Register("measure", "", set("size", 1))
+		reg.RegisterCheck("has_files", func(context.Context, graph.Input) error { return nil })
+		spec, err := graph.Parse([]byte(src), "checked.yaml")
+		require.NoError(t, err)
+		_, err = graph.Compile(spec, reg)
+		require.Error(t, err)
+		assert.Equal(t, "checked.yaml: 1 problem(s)\n  checked.yaml:3:8: check: unknown input check "+
+			`"has_file" (did you mean "has_files"? registered: has_files)`, err.Error())
+	})
 }

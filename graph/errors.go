@@ -72,16 +72,20 @@ func (e *LimitError) Error() string {
 	return fmt.Sprintf("run limit %s reached (%s)", e.Limit, e.Value)
 }
 
-// InputError means a run's input does not fit the graph's state.
+// InputError means a run's input does not fit the graph's state, or its
+// input check refused it. Field is empty when the check names no field.
 type InputError struct {
 	Field string
 	Msg   string
 	Hint  string
 }
 
-// Error names the field.
+// Error names the field, when one is at fault.
 func (e *InputError) Error() string {
-	s := fmt.Sprintf("input field %s: %s", e.Field, e.Msg)
+	s := "input: " + e.Msg
+	if e.Field != "" {
+		s = fmt.Sprintf("input field %s: %s", e.Field, e.Msg)
+	}
 	if e.Hint != "" {
 		s += " (" + e.Hint + ")"
 	}

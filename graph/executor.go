@@ -62,7 +62,7 @@ type runner struct {
 
 // init sets the initial state from defaults and input, and schedules the
 // tasks of the first step.
-func (r *runner) init(input map[string]any) error {
+func (r *runner) init(ctx context.Context, input map[string]any) error {
 	if err := r.defaults(); err != nil {
 		return err
 	}
@@ -95,6 +95,16 @@ func (r *runner) init(input map[string]any) error {
 				hint = f.Doc
 			}
 			return &InputError{Field: f.Name, Msg: "is required", Hint: hint}
+		}
+	}
+	if r.g.check != nil {
+		err := r.g.check(ctx, Input{Graph: r.g.Name(), Thread: r.thread, Run: r.run, State: r.state})
+		var ie *InputError
+		switch {
+		case errors.As(err, &ie):
+			return ie
+		case err != nil:
+			return &InputError{Msg: failureText(err)}
 		}
 	}
 	next, err := r.routeEdges(r.g.start, Start, r.state)

@@ -29,6 +29,8 @@ type Graph struct {
 	// hasDefer says whether any node is deferred; hasComp whether any
 	// has a compensation.
 	hasDefer, hasComp bool
+	// check is the input check the graph names, or nil.
+	check CheckFunc
 }
 
 // node is a compiled node.
@@ -132,6 +134,9 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 		spec:  s,
 		index: map[string]int{},
 		nodes: map[string]*node{},
+	}
+	if s.Check != "" {
+		g.check, _ = reg.LookupCheck(s.Check)
 	}
 	g.fields = append(g.fields, s.State...)
 	g.fields = append(g.fields, Field{Name: LastError, Type: Map, Reducer: Replace,

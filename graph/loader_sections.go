@@ -10,7 +10,8 @@ import (
 // The keys each mapping of a graph file accepts, in documentation order.
 var (
 	loadTopKeys = []string{
-		"name", "doc", "output", "limits", "state", "breakers", "policies", "nodes", "edges",
+		"name", "doc", "output", "check", "limits", "state", "breakers", "policies", "nodes",
+		"edges",
 	}
 	loadLimitKeys  = []string{"max_steps", "deadline", "max_errors"}
 	loadFieldKeys  = []string{"type", "default", "reducer", "required", "min", "max", "enum", "doc"}
@@ -39,6 +40,8 @@ func (l *loader) top(root *yaml.Node) {
 			l.spec.Doc = l.str(e.value, "doc")
 		case "output":
 			l.spec.Output = l.str(e.value, "output")
+		case "check":
+			l.spec.Check = l.str(e.value, "check")
 		case "limits":
 			l.limits(e.value)
 		case "state":

@@ -45,17 +45,60 @@ type Input struct {
 // retry and fallback routes can match them.
 type Func func(ctx context.Context, in Input) (Update, error)
 
-// Registry maps the names used in `run:` and `compensate:` to functions.
-// It is safe for concurrent use.
+// CheckFunc checks the input of a new run, given as the initial state in
+// in.State, before anything runs: a graph names it with `check:`. What a
+// field's type, `required`, `min`, `max` and `enum` cannot say, it can: that
+// a file exists, say. An error refuses the run, which then leaves no
+// thread behind; a [*InputError] names the field at fault.
+type CheckFunc func(ctx context.Context, in Input) error
+
+// Registry maps the names used in `run:` and `compensate:` to functions,
+// and those used in `check:` to checks. It is safe for concurrent use.
 type Registry struct {
-	mu    sync.RWMutex
-	funcs map[string]Func
-	docs  map[string]string
+	mu     sync.RWMutex
+	funcs  map[string]Func
+	docs   map[string]string
+	checks map[string]CheckFunc
 }
 
 // NewRegistry returns an empty registry.
 func NewRegistry() *Registry {
-	return &Registry{funcs: map[string]Func{}, docs: map[string]string{}}
+	return &Registry{funcs: map[string]Func{}, docs: map[string]string{},
+		checks: map[string]CheckFunc{}}
+}
+
+// RegisterCheck adds an input check under name. It panics when name is
+// empty or taken, which is a programming error.
+func (r *Registry) RegisterCheck(name string, fn CheckFunc) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if name == "" || fn == nil {
+		panic("graph: RegisterCheck needs a name and a function")
+	}
+	if _, dup := r.checks[name]; dup {
+		panic(fmt.Sprintf("graph: check %q registered twice", name))
+	}
+	r.checks[name] = fn
+}
+
+// LookupCheck returns the input check registered under name.
+func (r *Registry) LookupCheck(name string) (CheckFunc, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	fn, ok := r.checks[name]
+	return fn, ok
+}
+
+// CheckNames returns the names of the registered input checks, sorted.
+func (r *Registry) CheckNames() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	names := make([]string, 0, len(r.checks))
+	for n := range r.checks {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // Register adds fn under name with a one-line description. It panics when

@@ -162,6 +162,9 @@ type Spec struct {
 	// Output names the state field that `graphrun run` prints instead of
 	// the whole state; empty means the whole state as JSON.
 	Output string
+	// Check names a registered [CheckFunc] that a new run's input must
+	// pass before anything runs; empty means none.
+	Check string
 	// Pos records where each top-level section and named item was
 	// declared, keyed like "nodes.generate" or "policies.llm_call.retry".
 	Pos map[string]Pos

@@ -24,6 +24,7 @@ func Validate(s *Spec, reg *Registry) []Problem {
 	v.checkLimits()
 	v.checkState()
 	v.checkOutput()
+	v.checkCheck()
 	v.checkNodes()
 	v.checkEdges()
 	v.checkPolicies()
@@ -185,6 +186,21 @@ func article(word string) string {
 		return "an"
 	}
 	return "a"
+}
+
+// checkCheck checks that the input check is registered.
+func (v *validator) checkCheck() {
+	if v.s.Check == "" || v.reg == nil {
+		return
+	}
+	if _, ok := v.reg.LookupCheck(v.s.Check); ok {
+		return
+	}
+	hint := "no input check is registered; register one with Registry.RegisterCheck"
+	if names := v.reg.CheckNames(); len(names) > 0 {
+		hint = validateFuncHint(v.s.Check, names)
+	}
+	v.report("check", Pos{}, fmt.Sprintf("unknown input check %q", v.s.Check), hint)
 }
 
 // checkOutput checks that the output field is declared.

@@ -83,6 +83,19 @@ func (d *Deps) open(field, path string) (*os.File, error) {
 	return f, escaped(field, path, d.Root, err)
 }
 
+// stat describes the file at path, following links.
+func (d *Deps) stat(field, path string) (fs.FileInfo, error) {
+	if d.Root == "" {
+		return os.Stat(path)
+	}
+	root, name, err := d.rooted(field, path)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := root.Stat(name)
+	return fi, escaped(field, path, d.Root, err)
+}
+
 // create creates a file to write, and the directories it needs.
 func (d *Deps) create(field, path string) (*os.File, error) {
 	if d.Root == "" {

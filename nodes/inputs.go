@@ -1,8 +1,9 @@
 package nodes
 
 import (
+	"context"
 	"errors"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -11,36 +12,82 @@ import (
 	"github.com/graphrun/graphrun/policies"
 )
 
+// check is the MCQ graph's input check, mcq.check: it refuses, before a
+// run starts, the inputs load would refuse before reading anything: an
+// empty or unreadable document, one outside the served directory, a
+// directory, and an export that cannot be written.
+func (d *Deps) check(_ context.Context, in graph.Input) error {
+	path := stateString(in, "document")
+	if path == "" {
+		return &graph.InputError{Field: "document", Msg: "is empty",
+			Hint: "give the path of the course document"}
+	}
+	f, err := d.open("document", path)
+	if err != nil {
+		return &graph.InputError{Field: "document", Msg: failureText(err),
+			Hint: "give the path of a readable text, Markdown, HTML or PDF file"}
+	}
+	fi, err := f.Stat()
+	f.Close()
+	if err == nil && fi.IsDir() {
+		return &graph.InputError{Field: "document", Msg: path + " is a directory",
+			Hint: "give the path of one file in it"}
+	}
+	if field, err := d.checkInputs(in); err != nil {
+		return &graph.InputError{Field: field, Msg: failureText(err)}
+	}
+	return nil
+}
+
+// failureText is an error's text without the class a policies error adds.
+func failureText(err error) string {
+	var pe *policies.Error
+	if errors.As(err, &pe) && pe.Err != nil {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
 // checkInputs checks what the graph's field constraints cannot, before any
 // work is done: the document's place and the export's format and
-// directory. Its errors are bad_request and name the field at fault.
-func (d *Deps) checkInputs(in graph.Input) error {
+// directory. Its errors are bad_request; field names the field at fault.
+func (d *Deps) checkInputs(in graph.Input) (field string, err error) {
 	if d.Root != "" {
 		if _, err := d.inRoot("document", stateString(in, "document")); err != nil {
-			return err
+			return "document", err
 		}
 	}
 	path := stateString(in, "export")
 	if path == "" {
-		return nil
+		return "", nil
 	}
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return policies.Errorf(policies.BadRequest,
+	fi, err := d.stat("export", path)
+	switch {
+	case err == nil && fi.IsDir():
+		return "export", policies.Errorf(policies.BadRequest,
 			"export %s is a directory: give a file name such as %s",
 			path, filepath.Join(path, "quiz.json"))
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		var pe *policies.Error
+		if errors.As(err, &pe) {
+			return "export", err
+		}
 	}
 	if _, err := exportFormat(in); err != nil {
-		return err
+		if stateString(in, "export_format") != "" {
+			return "export_format", err
+		}
+		return "export", err
 	}
 	if err := d.probe("export", path); err != nil {
 		var pe *policies.Error
 		if errors.As(err, &pe) {
-			return err
+			return "export", err
 		}
-		return policies.Errorf(policies.BadRequest,
+		return "export", policies.Errorf(policies.BadRequest,
 			"export %s: cannot create its directory or a file in it: %w; choose a writable place", path, err)
 	}
-	return nil
+	return "", nil
 }
 
 // exportFormat returns the format the export is written in: export_format

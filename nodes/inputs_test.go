@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -48,35 +49,78 @@ func TestBadInputsFailBeforeAnyModelCall(t *testing.T) {
 	tests := []struct {
 		name  string
 		input map[string]any
+		field string
 		want  []string
 	}{
 		{"an export extension no format has is refused, not written as JSON",
-			map[string]any{"export": filepath.Join(dir, "q.csv")},
+			map[string]any{"export": filepath.Join(dir, "q.csv")}, "export",
 			[]string{"q.csv", `".csv" names no export format`, "export_format"}},
 		{"an export under a file cannot be written",
-			map[string]any{"export": filepath.Join(file, "sub", "q.json")},
+			map[string]any{"export": filepath.Join(file, "sub", "q.json")}, "export",
 			[]string{"cannot create its directory", "choose a writable place"}},
-		{"an export that is a directory is refused", map[string]any{"export": dir},
+		{"an export that is a directory is refused", map[string]any{"export": dir}, "export",
 			[]string{"is a directory", "quiz.json"}},
+		{"a missing document is refused", map[string]any{"document": filepath.Join(dir, "gone.md")},
+			"document", []string{"gone.md", "no such file"}},
+		{"an empty document path is refused", map[string]any{"document": ""}, "document",
+			[]string{"document", "empty"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			input := map[string]any{"document": biology}
-			for k, v := range tt.input {
-				input[k] = v
-			}
-			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{Input: input})
-			require.Error(t, err)
-			assert.Equal(t, graph.Failed, res.Status)
-			assert.Equal(t, "bad_request", res.Error.Class)
-			assert.Equal(t, "load", res.Error.Node)
-			for _, w := range tt.want {
-				assert.Contains(t, err.Error(), w)
-			}
-		})
+	for _, g := range []struct {
+		name  string
+		graph *graph.Graph
+	}{{"mcq.check", h.g}, {"load, in a graph without a check", withoutCheck(t, h.deps)}} {
+		for _, tt := range tests {
+			t.Run(g.name+" refuses it: "+tt.name, func(t *testing.T) {
+				input := map[string]any{"document": biology}
+				for k, v := range tt.input {
+					input[k] = v
+				}
+				field, err := refusal(t, h.engine, g.graph, input)
+				if field != "" {
+					assert.Equal(t, tt.field, field)
+				}
+				for _, w := range tt.want {
+					assert.Contains(t, err.Error(), w)
+				}
+			})
+		}
 	}
 	assert.Zero(t, calls.Load())
 	assert.NoFileExists(t, filepath.Join(dir, "q.csv"))
+}
+
+// withoutCheck returns the MCQ graph without its input check, so that its
+// load node meets the inputs the check would have refused.
+func withoutCheck(t *testing.T, d *nodes.Deps) *graph.Graph {
+	t.Helper()
+	data, err := os.ReadFile("../graphs/mcq.yaml")
+	require.NoError(t, err)
+	src := strings.Replace(string(data), "check: mcq.check\n", "", 1)
+	require.NotEqual(t, string(data), src, "the graph names its check")
+	g, err := graph.LoadData([]byte(src), "mcq-unchecked.yaml", nodes.NewRegistry(d))
+	require.NoError(t, err)
+	return g
+}
+
+// refusal runs g on input, which it must refuse before any model call: as
+// an input error, with no thread left behind, when g has a check, and
+// otherwise as a bad_request failure of its load node. It returns the
+// field an input error names, and the error.
+func refusal(t *testing.T, e *graph.Engine, g *graph.Graph, input map[string]any) (string, error) {
+	t.Helper()
+	res, err := e.Run(context.Background(), g, graph.RunOptions{Input: input})
+	require.Error(t, err)
+	if g.Spec().Check != "" {
+		var ie *graph.InputError
+		require.ErrorAs(t, err, &ie)
+		assert.Nil(t, res, "nothing ran")
+		return ie.Field, err
+	}
+	require.NotNil(t, res)
+	assert.Equal(t, graph.Failed, res.Status)
+	assert.Equal(t, "bad_request", res.Error.Class)
+	assert.Equal(t, "load", res.Error.Node)
+	return "", err
 }
 
 func TestExportFormatComesFromTheExtension(t *testing.T) {
@@ -139,17 +183,21 @@ func TestServedDirectoryConfinesTheDocumentAndTheExport(t *testing.T) {
 			if tt.export != "" {
 				input["export"] = tt.export
 			}
-			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{Input: input})
 			if tt.refused == "" {
+				_, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{Input: input})
 				require.NoError(t, err)
 				assert.FileExists(t, tt.export)
 				return
 			}
-			require.Error(t, err)
-			assert.Equal(t, "bad_request", res.Error.Class)
-			assert.Contains(t, err.Error(), tt.refused+" ")
-			assert.Regexp(t, "is outside the served directory "+regexp.QuoteMeta(root)+
-				"|is a link to a missing file", err.Error())
+			for _, g := range []*graph.Graph{h.g, withoutCheck(t, h.deps)} {
+				field, err := refusal(t, h.engine, g, input)
+				if field != "" {
+					assert.Equal(t, tt.refused, field)
+				}
+				assert.Contains(t, err.Error(), tt.refused+" ")
+				assert.Regexp(t, "is outside the served directory "+regexp.QuoteMeta(root)+
+					"|is a link to a missing file", err.Error())
+			}
 		})
 	}
 	assert.NoDirExists(t, filepath.Join(outside, "new"), "nothing is created outside the root")

@@ -24,7 +24,7 @@ func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 		return nil, policies.Errorf(policies.BadRequest,
 			"state field document is empty: pass the course document with --set document=FILE")
 	}
-	if err := d.checkInputs(in); err != nil {
+	if _, err := d.checkInputs(in); err != nil {
 		return nil, err
 	}
 	doc, err := content.Load(path, content.Options{Open: func(name string) (*os.File, error) {

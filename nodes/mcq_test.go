@@ -2,6 +2,7 @@ package nodes_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -144,9 +145,18 @@ func TestBadDocumentFailsBeforeAnyModelCall(t *testing.T) {
 			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{
 				Input: map[string]any{"document": doc}})
 			require.Error(t, err)
+			assert.Contains(t, err.Error(), filepath.Base(doc))
+			var ie *graph.InputError
+			if errors.As(err, &ie) {
+				// The input check finds a missing file before the run.
+				assert.Equal(t, "document", ie.Field)
+				assert.Nil(t, res)
+				return
+			}
+			// What the file holds, load finds out.
 			assert.Equal(t, graph.Failed, res.Status)
 			assert.Equal(t, "bad_request", res.Error.Class)
-			assert.Contains(t, err.Error(), filepath.Base(doc))
+			assert.Equal(t, "load", res.Error.Node)
 		})
 	}
 	assert.Zero(t, calls.Load())

@@ -21,6 +21,7 @@ func NewRegistry(d *Deps) *graph.Registry {
 	reg.Register("mcq.unsave", "remove the questions a save added (the compensation of mcq.save)", d.unsave)
 	reg.Register("mcq.export", "write the quiz to the file in `export`, if any", d.export)
 	reg.Register("mcq.report", "summarize the run: questions, generators, failures, tokens", d.report)
+	reg.RegisterCheck("mcq.check", d.check)
 	return reg
 }
 

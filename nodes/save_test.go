@@ -28,6 +28,10 @@ func (h *harness) failExport() {
 		}
 		reg.Register(name, base.Doc(name), fn)
 	}
+	for _, name := range base.CheckNames() {
+		fn, _ := base.LookupCheck(name)
+		reg.RegisterCheck(name, fn)
+	}
 	g, err := graph.Load("../graphs/mcq.yaml", reg)
 	require.NoError(h.t, err)
 	h.g = g

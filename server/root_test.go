@@ -56,54 +56,62 @@ func TestRunsStayInsideTheRoot(t *testing.T) {
 	tests := []struct {
 		name    string
 		input   map[string]any
-		status  graph.Status
+		field   string // the input field a refusal names; "" when the run is served
 		error   string
 		written string // a file the run must leave unwritten, or must write
 	}{
 		{"a document outside the root is refused",
-			map[string]any{"document": "/etc/passwd"}, graph.Failed,
+			map[string]any{"document": "/etc/passwd"}, "document",
 			"outside the served directory", ""},
 		{"a link inside the root to a file outside it is refused",
-			map[string]any{"document": filepath.Join(root, "link.md")}, graph.Failed,
+			map[string]any{"document": filepath.Join(root, "link.md")}, "document",
 			"outside the served directory", ""},
 		{"a climb out of the root is refused",
 			map[string]any{"document": root + "/../../../../../../../etc/passwd"},
-			graph.Failed, "outside the served directory", ""},
+			"document", "outside the served directory", ""},
+		{"a document missing from the root is refused",
+			map[string]any{"document": "gone.md"}, "document", "no such file", ""},
 		{"an export outside the root is refused and writes nothing",
 			map[string]any{"document": filepath.Join(root, "cells.md"),
 				"export": filepath.Join(outside, "x", "pwned.json")},
-			graph.Failed, "outside the served directory", filepath.Join(outside, "x")},
+			"export", "outside the served directory", filepath.Join(outside, "x")},
 		{"relative names are read and written inside the root",
 			map[string]any{"document": "cells.md", "target": 2, "export": "out/relative.json"},
-			graph.Succeeded, "", filepath.Join(root, "out", "relative.json")},
+			"", "", filepath.Join(root, "out", "relative.json")},
 		{"a document and an export inside the root are served",
 			map[string]any{"document": filepath.Join(root, "cells.md"), "target": 2,
 				"export": filepath.Join(root, "out", "cells.json")},
-			graph.Succeeded, "", filepath.Join(root, "out", "cells.json")},
+			"", "", filepath.Join(root, "out", "cells.json")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body, err := json.Marshal(server.StartRequest{Input: tt.input})
 			require.NoError(t, err)
-			thread := f.start(t, "mcq", string(body))
-			f.srv.Wait()
-			info := f.run(t, thread)
-			require.Equal(t, tt.status, info.Status, info.Error)
-
-			_, statErr := os.Stat(tt.written)
-			if tt.status == graph.Succeeded {
-				assert.NoError(t, statErr, "the export is written")
+			if tt.field == "" {
+				thread := f.start(t, "mcq", string(body))
+				f.srv.Wait()
+				info := f.run(t, thread)
+				require.Equal(t, graph.Succeeded, info.Status, info.Error)
+				assert.FileExists(t, tt.written, "the export is written")
 				return
 			}
-			assert.Contains(t, info.Error, tt.error)
+			// Refused before the answer: 422, and no thread to clean up.
+			status, resp := f.do(t, "POST", "/v1/graphs/mcq/runs", string(body))
+			require.Equal(t, http.StatusUnprocessableEntity, status, resp)
+			var refusal struct{ Error server.Error }
+			require.NoError(t, json.Unmarshal([]byte(resp), &refusal))
+			assert.Equal(t, server.CodeInvalidInput, refusal.Error.Code)
+			assert.Equal(t, tt.field, refusal.Error.Field)
+			assert.Contains(t, refusal.Error.Message, tt.error)
 			if tt.written != "" {
-				assert.ErrorIs(t, statErr, os.ErrNotExist, "nothing is written outside the root")
+				assert.NoFileExists(t, tt.written, "nothing is written outside the root")
+				assert.NoDirExists(t, tt.written, "nothing is written outside the root")
 			}
-			status, state := f.do(t, "GET", "/v1/runs/"+thread+"/state", "")
-			require.Equal(t, http.StatusOK, status, state)
-			var out struct{ State map[string]any }
-			require.NoError(t, json.Unmarshal([]byte(state), &out))
-			assert.Empty(t, out.State["chunks"], "nothing is read")
+			threads, err := f.store.Threads(context.Background(), graph.ThreadFilter{})
+			require.NoError(t, err)
+			for _, th := range threads {
+				assert.NotEqual(t, graph.Failed, th.Status, "no run was started to fail")
+			}
 		})
 	}
 }
