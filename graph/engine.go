@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -237,7 +238,8 @@ func (e *Engine) newRunner(g *Graph, o RunOptions) (*runner, error) {
 	}
 	for name := range o.Chaos {
 		if _, ok := g.nodes[name]; !ok {
-			return nil, fmt.Errorf("chaos names node %q, which graph %s does not have", name, g.Name())
+			return nil, fmt.Errorf("chaos names node %q, which graph %s does not have (its nodes: %s)",
+				name, g.Name(), strings.Join(g.order, ", "))
 		}
 	}
 	r.committer = newCommitter(e.o.Store, e.o.Durability)

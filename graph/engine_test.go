@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -468,7 +467,91 @@ func TestInputIsCoercedToDeclaredTypes(t *testing.T) {
 
 	_, err = e.Run(context.Background(), g, graph.RunOptions{Input: map[string]any{"m": 1}})
 	require.ErrorAs(t, err, &ie)
-	assert.Contains(t, err.Error(), "declared fields: n")
+	assert.Contains(t, err.Error(), "the inputs are: n")
+}
+
+func TestOnlyInputFieldsCanBeSetByARunsInput(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("work", "", set("questions", "made by the graph"))
+	g := mustGraph(t, reg, `
+name: inputs
+input: [document, target]
+state:
+  document: {type: string, required: true}
+  target: {type: int, default: 3}
+  questions: {type: list, reducer: append}
+nodes: {work: {run: work}}
+edges:
+  - {from: START, to: work}
+  - {from: work, to: END}
+`)
+	assert.True(t, g.IsInput("document"))
+	assert.False(t, g.IsInput("questions"), "work fields are not inputs")
+	assert.False(t, g.IsInput(graph.LastError))
+	assert.False(t, g.IsInput("nosuch"))
+	var names []string
+	for _, f := range g.Inputs() {
+		names = append(names, f.Name)
+	}
+	assert.Equal(t, []string{"document", "target"}, names)
+
+	cases := []struct {
+		name  string
+		input map[string]any
+		field string
+		msg   string
+	}{
+		{"a work field is refused", map[string]any{"document": "a.md", "questions": []any{"x"}},
+			"questions", "input field questions: is the graph's own work, not an input (the inputs are: document, target)"},
+		{"an undeclared field is refused", map[string]any{"document": "a.md", "nosuch": 1},
+			"nosuch", "input field nosuch: the graph declares no such state field (the inputs are: document, target)"},
+		{"last_error is refused", map[string]any{"document": "a.md", "last_error": map[string]any{}},
+			"last_error", "the inputs are: document, target"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			store := memory.New()
+			_, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,
+				graph.RunOptions{Thread: "refused", Input: tc.input})
+			var ie *graph.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.field, ie.Field)
+			assert.Contains(t, err.Error(), tc.msg)
+			_, err = store.Load(context.Background(), "refused")
+			assert.Error(t, err, "a refused input leaves no thread")
+		})
+	}
+
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g,
+		graph.RunOptions{Input: map[string]any{"document": "a.md", "target": 5}})
+	require.NoError(t, err)
+	assert.Equal(t, []any{"made by the graph"}, res.State["questions"])
+	assert.Equal(t, 5, res.State["target"])
+}
+
+func TestEachResumeGetsANewDeadline(t *testing.T) {
+	const deadline = 300 * time.Millisecond
+	reg := graph.NewRegistry()
+	ctx, interrupt := context.WithCancel(context.Background())
+	reg.Register("inc", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		if in.Step == 1 {
+			interrupt() // the caller stops the run after its first step
+		}
+		return graph.Update{"n": 1}, nil
+	})
+	g := mustGraph(t, reg, strings.Replace(loopGraph, "name: loop", "name: loop\nlimits: {deadline: 300ms}", 1))
+	e := graph.NewEngine(graph.Options{Store: memory.New()})
+	started := time.Now()
+	res, err := e.Run(ctx, g, graph.RunOptions{Thread: "t"})
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, graph.Running, res.Status)
+
+	// Once the first run's deadline has passed, a resume still has its own.
+	<-time.After(time.Until(started.Add(deadline + 50*time.Millisecond)))
+	res, err = e.Resume(context.Background(), g, "t", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, graph.Succeeded, res.Status)
+	assert.Equal(t, 1000, res.State["n"])
 }
 
 func TestParallelNodesOfOneStepRunConcurrently(t *testing.T) {
@@ -517,8 +600,7 @@ func TestBadChaosNodeIsRefused(t *testing.T) {
 		Chaos: map[string]*policies.ChaosSpec{"nope": {Class: policies.Timeout, Rate: 1}},
 	})
 	require.Error(t, err)
-	assert.True(t, errors.Is(err, err))
-	assert.Contains(t, err.Error(), `chaos names node "nope"`)
+	assert.EqualError(t, err, `chaos names node "nope", which graph loop does not have (its nodes: inc)`)
 }
 
 func TestNilTypedSliceAppendsNothing(t *testing.T) {
@@ -771,4 +853,150 @@ edges:
 		assert.Equal(t, "checked.yaml: 1 problem(s)\n  checked.yaml:3:8: check: unknown input check "+
 			`"has_file" (did you mean "has_files"? registered: has_files)`, err.Error())
 	})
+}
+
+// countersGraph fans out to tasks that retry, then joins.
+const countersGraph = `
+name: counters
+state:
+  items: list
+  seen: {type: list, reducer: append}
+  joined: map
+policies:
+  retry_once:
+    retry: {max_attempts: 2, initial_interval: 1ms, jitter: 0}
+nodes:
+  split: {run: split}
+  work: {run: work, policy: retry_once}
+  join: {run: join}
+edges:
+  - {from: START, to: split}
+  - {from: split, map: {over: items, to: work}}
+  - {from: work, to: join}
+  - {from: join, to: END}
+`
+
+func TestTasksReadTheCountersAsTheirStepBegan(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("split", "", set("items", []any{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}))
+	var failed sync.Map
+	reg.Register("work", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		// Odd items fail their first attempt once per run.
+		key := in.Run + in.Task
+		if in.Index%2 == 1 && in.Attempt == 1 {
+			if _, again := failed.LoadOrStore(key, true); !again {
+				return nil, policies.Errorf(policies.ServerError, "try again")
+			}
+		}
+		return graph.Update{"seen": float64(in.Counters.Attempts)}, nil
+	})
+	reg.Register("join", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"joined": map[string]any{
+			"attempts": in.Counters.Attempts, "retries": in.Counters.Retries}}, nil
+	})
+	g := mustGraph(t, reg, countersGraph)
+
+	for _, tc := range []struct {
+		name  string
+		store graph.Store
+	}{
+		{"without a store", nil},
+		{"with a store", memory.New()},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := graph.NewEngine(graph.Options{Store: tc.store})
+			// A second run reuses the buffers of the first one's wide step.
+			for run := range 2 {
+				res, err := e.Run(context.Background(), g, graph.RunOptions{})
+				require.NoError(t, err, "run %d", run)
+				seen := res.State["seen"].([]any)
+				require.Len(t, seen, 10)
+				for i, v := range seen {
+					assert.Equal(t, 1.0, v, "run %d: task %d saw the attempts of split alone", run, i)
+				}
+				assert.Equal(t, map[string]any{"attempts": 16.0, "retries": 5.0}, res.State["joined"],
+					"run %d: join sees split's attempt and the ten tasks' fifteen", run)
+				assert.Equal(t, graph.Counters{Attempts: 17, Retries: 5}, res.Counters, "run %d", run)
+			}
+		})
+	}
+}
+
+func TestTasksOfAWideStepRouteOnTheirOwnWrites(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("a", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return graph.Update{"n": 1, "tags": map[string]any{"a": true}}, nil
+	})
+	reg.Register("b", "", func(context.Context, graph.Input) (graph.Update, error) {
+		return graph.Update{"tags": map[string]any{"b": true}, "items": []any{"x", "y"}}, nil
+	})
+	reg.Register("good", "", set("verdict", "good"))
+	reg.Register("bad", "", set("verdict", "bad"))
+	reg.Register("each", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"seen": in.Item}, nil
+	})
+	g := mustGraph(t, reg, `
+name: wide
+state:
+  n: {type: int, reducer: add}
+  tags: {type: map, reducer: merge}
+  items: list
+  seen: {type: list, reducer: append}
+  verdict: string
+nodes:
+  a: {run: a}
+  b: {run: b}
+  good: {run: good}
+  bad: {run: bad}
+  each: {run: each}
+edges:
+  - {from: START, to: [a, b]}
+  - from: a
+    switch:
+      - {when: "n == 1 && tags.a == true && !('b' in tags)", to: good}
+      - {to: bad}
+  - {from: b, map: {over: items, to: each}}
+  - {from: good, to: END}
+  - {from: bad, to: END}
+  - {from: each, to: END}
+`)
+	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "good", res.State["verdict"], "a routes on its own writes, not on b's")
+	assert.Equal(t, []any{"x", "y"}, res.State["seen"], "b's map reads the items b wrote")
+	assert.Equal(t, map[string]any{"a": true, "b": true}, res.State["tags"], "both merges apply")
+	assert.Equal(t, 1, res.State["n"])
+}
+
+func TestAStepAllocatesTheSameWhateverTheStepCount(t *testing.T) {
+	reg := graph.NewRegistry()
+	reg.Register("inc", "", set("n", 1.0))
+	allocs := func(steps int) float64 {
+		g := mustGraph(t, reg, fmt.Sprintf(`
+name: loop
+state:
+  n: {type: float, reducer: add}
+nodes:
+  inc: {run: inc}
+edges:
+  - {from: START, to: inc}
+  - from: inc
+    switch:
+      - {when: "n < %d", to: inc}
+      - {to: END}
+`, steps))
+		e := graph.NewEngine(graph.Options{})
+		return testing.AllocsPerRun(5, func() {
+			res, err := e.Run(context.Background(), g, graph.RunOptions{})
+			if err != nil || res.Steps != steps {
+				t.Fatalf("run: %v, %d steps", err, res.Steps)
+			}
+		})
+	}
+	short, mid, long := allocs(250), allocs(500), allocs(1000)
+	early := (mid - short) / 250
+	late := (long - mid) / 500
+	assert.InDelta(t, early, late, 0.01,
+		"allocations per step: %.2f over steps 250-500, %.2f over steps 500-1000", early, late)
+	assert.LessOrEqual(t, late, 4.0, "allocations per step")
 }

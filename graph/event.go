@@ -62,7 +62,8 @@ type Event struct {
 	Lists map[string]int `json:"lists,omitempty"`
 }
 
-// Listener receives events. The engine calls listeners one at a time, in
-// event order, from the goroutine running the graph; a listener must return
-// quickly and must not call back into the run.
+// Listener receives events. The engine calls a run's listeners one at a
+// time, in event order: from the goroutine running the graph, and from the
+// goroutines running the tasks of a wide step, never two at once. A
+// listener must return quickly and must not call back into the run.
 type Listener func(Event)

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/expr-lang/expr/vm"
+
 	"github.com/graphrun/graphrun/policies"
 )
 
@@ -33,10 +35,13 @@ type runner struct {
 	// mu guards counters while the tasks of a step run.
 	mu       sync.Mutex
 	counters Counters
-	state    State
-	step     int
-	next     []Task
-	pending  map[string]*TaskResult
+	// stepCounters are the counters as the current step began, what its
+	// tasks read.
+	stepCounters Counters
+	state        State
+	step         int
+	next         []Task
+	pending      map[string]*TaskResult
 	// tasks holds the completed tasks that have a compensation, oldest
 	// first.
 	tasks       []TaskRecord
@@ -58,6 +63,18 @@ type runner struct {
 	// is not retained beyond its step.
 	solo TaskResult
 	one  [1]*TaskResult
+	// machine evaluates the conditions routed on the run's goroutine,
+	// taken from the pool when first needed and put back as the run ends.
+	machine *vm.VM
+}
+
+// evaluator returns the machine for conditions routed on the run's
+// goroutine.
+func (r *runner) evaluator() *vm.VM {
+	if r.machine == nil {
+		r.machine = vmPool.Get().(*vm.VM)
+	}
+	return r.machine
 }
 
 // init sets the initial state from defaults and input, and schedules the
@@ -74,9 +91,13 @@ func (r *runner) init(ctx context.Context, input map[string]any) error {
 	var writes []Write
 	for _, k := range names {
 		f, ok := r.g.Field(k)
-		if !ok || k == LastError {
+		switch {
+		case !ok || k == LastError:
 			return &InputError{Field: k, Msg: "the graph declares no such state field",
-				Hint: "declared fields: " + strings.Join(r.fieldNames(), ", ")}
+				Hint: "the inputs are: " + r.inputNames()}
+		case !r.g.IsInput(k):
+			return &InputError{Field: k, Msg: "is the graph's own work, not an input",
+				Hint: "the inputs are: " + r.inputNames()}
 		}
 		v, err := coerce(f.Type, input[k])
 		if err != nil {
@@ -107,7 +128,7 @@ func (r *runner) init(ctx context.Context, input map[string]any) error {
 			return &InputError{Msg: failureText(err)}
 		}
 	}
-	next, err := r.routeEdges(r.g.start, Start, r.state)
+	next, err := r.routeEdgesInto(nil, r.g.start, Start, r.state, r.evaluator())
 	if err != nil {
 		return err
 	}
@@ -130,6 +151,15 @@ func (r *runner) defaults() error {
 	return nil
 }
 
+// inputNames lists the fields a run's input may set.
+func (r *runner) inputNames() string {
+	var names []string
+	for _, f := range r.g.Inputs() {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
 func (r *runner) fieldNames() []string {
 	var names []string
 	for _, f := range r.g.fields {
@@ -144,6 +174,12 @@ func (r *runner) fieldNames() []string {
 // ctx ends.
 func (r *runner) loop(parent context.Context, resumed bool) (*Result, error) {
 	r.started = r.e.o.Clock.Now()
+	defer func() {
+		if r.machine != nil {
+			vmPool.Put(r.machine)
+			r.machine = nil
+		}
+	}()
 	ctx := parent
 	if r.limits.Deadline > 0 {
 		var cancel context.CancelFunc
@@ -235,11 +271,15 @@ func (r *runner) runStep(ctx context.Context) error {
 		r.emit(Event{Kind: StepStarted, Step: step, Nodes: nodes})
 	}
 
+	// The step's tasks read the counters as it began; their attempts are
+	// added once they have all ended.
+	r.stepCounters = r.counters
 	var results []*TaskResult
 	if len(tasks) == 1 {
 		// A step of one task, the common case, allocates no bookkeeping:
 		// its result lives in the runner and its writes apply in place.
 		res, err := r.runTask(ctx, step, tasks[0], nil)
+		r.countAttempts(r.solo.Record.Attempts, 1)
 		if err != nil {
 			return err
 		}
@@ -248,6 +288,16 @@ func (r *runner) runStep(ctx context.Context) error {
 	} else {
 		w := r.e.wideStep(len(tasks))
 		r.runParallel(ctx, step, tasks, w)
+		// A task that did not run, or whose result came from the store,
+		// left its record empty.
+		attempts, ran := 0, 0
+		for i := range w.batch {
+			if n := w.batch[i].Record.Attempts; n > 0 {
+				attempts += n
+				ran++
+			}
+		}
+		r.countAttempts(attempts, ran)
 		// Report a task's own failure before a sibling left unstarted by it.
 		for pass := 0; pass < 2; pass++ {
 			for _, err := range w.errs {
@@ -296,6 +346,19 @@ func (r *runner) runStep(ctx context.Context) error {
 			Lists: r.listLengths()})
 	}
 	return nil
+}
+
+// countAttempts adds the attempts of a step's tasks that ran to the
+// counters, once they have all ended: every attempt after a task's first
+// is a retry.
+func (r *runner) countAttempts(attempts, tasks int) {
+	if attempts == 0 {
+		return
+	}
+	r.mu.Lock()
+	r.counters.Attempts += attempts
+	r.counters.Retries += attempts - tasks
+	r.mu.Unlock()
 }
 
 // listLengths returns the length of every list field.
@@ -480,14 +543,11 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 	record := res != nil
 	n := r.g.nodes[t.Node]
 	pol := r.policies[t.Node]
-	r.mu.Lock()
-	counters := r.counters
-	r.mu.Unlock()
 	in := Input{
 		Graph: r.g.Name(), Thread: r.thread, Run: r.run,
 		Node: t.Node, Task: t.ID, Step: step,
 		State: r.state, With: n.With, Item: t.Item, Index: t.Index, Error: t.Error,
-		Counters: counters,
+		Counters: r.stepCounters,
 	}
 	if record {
 		res.Task = t // a fresh result of the step's batch
@@ -545,13 +605,6 @@ func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult)
 	if timed {
 		res.Record.Duration = r.e.o.Clock.Now().Sub(started)
 	}
-	r.mu.Lock()
-	r.counters.Attempts += attempts
-	if attempts > 1 {
-		r.counters.Retries += attempts - 1
-	}
-	r.mu.Unlock()
-
 	if err == nil {
 		if len(r.listeners) > 0 {
 			r.emit(Event{Kind: NodeSucceeded, Step: step, Node: t.Node, Task: t.ID,
@@ -616,7 +669,7 @@ func (r *runner) fallback(n *node, class policies.Class) (policies.Route, bool, 
 			return route, true, nil
 		}
 		pos := r.g.spec.Pos[fmt.Sprintf("policies.%s.fallback[%d].when", n.Policy, i)]
-		ok, err := evalWhen(n.fallback[i], route.When, n.Name, pos, r.state)
+		ok, err := evalWhen(nil, n.fallback[i], route.When, n.Name, pos, r.state)
 		if err != nil {
 			return policies.Route{}, false, err
 		}
@@ -689,7 +742,7 @@ func retryText(err *policies.Error) string {
 }
 
 // check coerces a node's update to the declared field types, into buf
-// when it has room.
+// when it has room. The writes come in field order.
 func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 	if len(upd) == 0 {
 		return nil, nil
@@ -698,6 +751,28 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 	if cap(buf) < len(upd) {
 		writes = make([]Write, 0, len(upd))
 	}
+	if len(r.g.fields) <= lookupFields {
+		// A graph of few fields looks each of them up: cheaper than
+		// walking the map, and the writes come out in order. An update
+		// with a key left over names a field the graph lacks; the walk
+		// below reports it.
+		for i := range r.g.fields {
+			f := &r.g.fields[i]
+			v, ok := upd[f.Name]
+			if !ok || f.Name == LastError {
+				continue
+			}
+			w, err := checkWrite(node, f, v)
+			if err != nil {
+				return nil, err
+			}
+			writes = append(writes, w)
+		}
+		if len(writes) == len(upd) {
+			return writes, nil
+		}
+		writes = writes[:0]
+	}
 	for k, v := range upd {
 		i, ok := r.g.index[k]
 		if !ok || k == LastError {
@@ -705,17 +780,11 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 				Msg: "the graph declares no such state field (declared: " +
 					strings.Join(r.fieldNames(), ", ") + ")"}
 		}
-		f := &r.g.fields[i]
-		cv, err := coerceUpdate(f, v)
+		w, err := checkWrite(node, &r.g.fields[i], v)
 		if err != nil {
-			return nil, &UpdateError{Node: node, Field: k, Msg: err.Error()}
+			return nil, err
 		}
-		if f.Reducer == Replace {
-			if msg := CheckValue(f, cv); msg != "" {
-				return nil, &UpdateError{Node: node, Field: k, Msg: msg}
-			}
-		}
-		writes = append(writes, Write{Field: k, Value: cv})
+		writes = append(writes, w)
 	}
 	if len(writes) > 1 {
 		slices.SortFunc(writes, func(a, b Write) int {
@@ -723,6 +792,24 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 		})
 	}
 	return writes, nil
+}
+
+// lookupFields is the most fields a graph may declare for [runner.check]
+// to look each one up in an update rather than walk the update.
+const lookupFields = 8
+
+// checkWrite coerces node's value for field f and checks its constraints.
+func checkWrite(node string, f *Field, v any) (Write, error) {
+	cv, err := coerceUpdate(f, v)
+	if err != nil {
+		return Write{}, &UpdateError{Node: node, Field: f.Name, Msg: err.Error()}
+	}
+	if f.Reducer == Replace {
+		if msg := CheckValue(f, cv); msg != "" {
+			return Write{}, &UpdateError{Node: node, Field: f.Name, Msg: msg}
+		}
+	}
+	return Write{Field: f.Name, Value: cv}, nil
 }
 
 // merge applies the step's writes to the state through the reducers, in

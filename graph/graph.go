@@ -31,6 +31,9 @@ type Graph struct {
 	hasDefer, hasComp bool
 	// check is the input check the graph names, or nil.
 	check CheckFunc
+	// inputs holds the fields a run's input may set; nil means every
+	// declared field.
+	inputs map[string]bool
 }
 
 // node is a compiled node.
@@ -76,6 +79,27 @@ func (g *Graph) Source() string { return g.source }
 // Fields returns the declared state fields, the built-in [LastError] last.
 func (g *Graph) Fields() []Field { return g.fields }
 
+// Inputs returns the state fields a run's input may set, in declaration
+// order: those the graph's `input:` lists, or every declared field but
+// [LastError] when it lists none.
+func (g *Graph) Inputs() []Field {
+	var out []Field
+	for _, f := range g.fields {
+		if g.IsInput(f.Name) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// IsInput says whether a run's input may set the field called name.
+func (g *Graph) IsInput(name string) bool {
+	if _, ok := g.index[name]; !ok || name == LastError {
+		return false
+	}
+	return g.inputs == nil || g.inputs[name]
+}
+
 // Field returns the declared field called name.
 func (g *Graph) Field(name string) (Field, bool) {
 	i, ok := g.index[name]
@@ -103,11 +127,9 @@ func LoadData(data []byte, file string, reg *Registry) (*Graph, error) {
 		var le *LoadError
 		if spec != nil && errors.As(err, &le) {
 			// Report what the structure check found and every problem of
-			// meaning at once.
-			le.Problems = append(le.Problems, Validate(spec, reg)...)
-			slices.SortStableFunc(le.Problems, func(a, b Problem) int {
-				return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
-			})
+			// meaning at once, but not again what follows from the first.
+			le.Problems = append(le.Problems, withoutEchoes(le.Problems, Validate(spec, reg))...)
+			sortProblems(le.Problems)
 		}
 		return nil, err
 	}
@@ -128,6 +150,7 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 		reg = NewRegistry()
 	}
 	if problems := Validate(s, reg); len(problems) > 0 {
+		sortProblems(problems)
 		return nil, &LoadError{File: s.File, Problems: problems}
 	}
 	g := &Graph{
@@ -137,6 +160,12 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 	}
 	if s.Check != "" {
 		g.check, _ = reg.LookupCheck(s.Check)
+	}
+	if s.Input != nil {
+		g.inputs = map[string]bool{}
+		for _, name := range s.Input {
+			g.inputs[name] = true
+		}
 	}
 	g.fields = append(g.fields, s.State...)
 	g.fields = append(g.fields, Field{Name: LastError, Type: Map, Reducer: Replace,
@@ -195,6 +224,14 @@ func Compile(s *Spec, reg *Registry) (*Graph, error) {
 	}
 	g.digest = specDigest(s)
 	return g, nil
+}
+
+// sortProblems puts problems in file order, keeping the order of those at
+// one position.
+func sortProblems(problems []Problem) {
+	slices.SortStableFunc(problems, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Column, b.Pos.Column))
+	})
 }
 
 // compileWhen compiles the condition of a switch case or fallback route

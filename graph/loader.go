@@ -243,6 +243,7 @@ func (l *loader) entries(n *yaml.Node, path string, known []string) []loadEntry 
 		if known != nil && !slices.Contains(known, k.Value) {
 			l.add(l.pos(k), sub, fmt.Sprintf("unknown key %q", k.Value),
 				validateUnknownHint(k.Value, known))
+			l.problems[len(l.problems)-1].unknownKey = true
 			continue
 		}
 		out = append(out, loadEntry{key: k.Value, kNode: k, value: v})

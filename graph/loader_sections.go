@@ -10,7 +10,7 @@ import (
 // The keys each mapping of a graph file accepts, in documentation order.
 var (
 	loadTopKeys = []string{
-		"name", "doc", "output", "check", "limits", "state", "breakers", "policies", "nodes",
+		"name", "doc", "input", "output", "check", "limits", "state", "breakers", "policies", "nodes",
 		"edges",
 	}
 	loadLimitKeys  = []string{"max_steps", "deadline", "max_errors"}
@@ -38,6 +38,11 @@ func (l *loader) top(root *yaml.Node) {
 			l.spec.Name = l.str(e.value, "name")
 		case "doc":
 			l.spec.Doc = l.str(e.value, "doc")
+		case "input":
+			l.spec.Input = l.names(e.value, "input")
+			if l.spec.Input == nil {
+				l.spec.Input = []string{}
+			}
 		case "output":
 			l.spec.Output = l.str(e.value, "output")
 		case "check":

@@ -180,9 +180,12 @@ func TestTwoHundredRunsShareOneBreaker(t *testing.T) {
 }
 
 func TestRunDeadlineFailsTheRunAndCompensates(t *testing.T) {
-	var undone atomic.Int32
+	var undone, reserved atomic.Int32
 	reg := graph.NewRegistry()
-	reg.Register("reserve", "", set("n", 1))
+	reg.Register("reserve", "", func(context.Context, graph.Input) (graph.Update, error) {
+		reserved.Add(1)
+		return graph.Update{"n": 1}, nil
+	})
 	reg.Register("release", "", func(context.Context, graph.Input) (graph.Update, error) {
 		undone.Add(1)
 		return nil, nil
@@ -193,7 +196,7 @@ func TestRunDeadlineFailsTheRunAndCompensates(t *testing.T) {
 	})
 	g := mustGraph(t, reg, `
 name: deadline
-limits: {deadline: 20ms}
+limits: {deadline: 1h}
 state: {n: int}
 nodes:
   reserve: {run: reserve, compensate: release}
@@ -203,13 +206,35 @@ edges:
   - {from: reserve, to: wait}
   - {from: wait, to: END}
 `)
-	res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g, graph.RunOptions{})
-	var le *graph.LimitError
-	require.ErrorAs(t, err, &le)
-	assert.Equal(t, "deadline", le.Limit)
-	assert.Equal(t, graph.Failed, res.Status)
-	assert.Equal(t, int32(1), undone.Load())
-	assert.Equal(t, 1, res.Steps, "the step in flight at the deadline is not committed")
+	growDeadline(t, func(deadline time.Duration) bool {
+		undone.Store(0)
+		reserved.Store(0)
+		res, err := graph.NewEngine(graph.Options{}).Run(context.Background(), g,
+			graph.RunOptions{Deadline: deadline})
+		var le *graph.LimitError
+		require.ErrorAs(t, err, &le)
+		assert.Equal(t, "deadline", le.Limit)
+		assert.Equal(t, graph.Failed, res.Status)
+		if reserved.Load() == 0 {
+			return false
+		}
+		assert.Equal(t, int32(1), undone.Load())
+		assert.Equal(t, 1, res.Steps, "the step in flight at the deadline is not committed")
+		return true
+	})
+}
+
+// growDeadline calls try with a run deadline that doubles from 20ms until
+// try says the run got as far as the test needs: on a busy machine a
+// short deadline may pass before the first step starts.
+func growDeadline(t *testing.T, try func(deadline time.Duration) bool) {
+	t.Helper()
+	for deadline := 20 * time.Millisecond; deadline <= 5*time.Second; deadline *= 2 {
+		if try(deadline) {
+			return
+		}
+	}
+	t.Fatal("the run never reached its first step before its deadline")
 }
 
 func TestHandledEventsListHowFailuresWereMet(t *testing.T) {
@@ -276,21 +301,30 @@ edges:
 
 func TestADeadlineMetAtACheckpointFailsOnTheDeadline(t *testing.T) {
 	reg := graph.NewRegistry()
+	var started atomic.Bool
 	reg.Register("inc", "", func(ctx context.Context, _ graph.Input) (graph.Update, error) {
+		started.Store(true)
 		<-ctx.Done() // the step outlives the run's deadline, then finishes
 		return graph.Update{"n": 1}, nil
 	})
 	g := mustGraph(t, reg, loopGraph)
-	store := memory.New()
-	res, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,
-		graph.RunOptions{Thread: "late", Deadline: time.Millisecond})
-	var le *graph.LimitError
-	require.ErrorAs(t, err, &le, "not a storage failure")
-	assert.Equal(t, "deadline", le.Limit)
-	assert.Equal(t, graph.Failed, res.Status)
-	h, err := store.Load(context.Background(), "late")
-	require.NoError(t, err)
-	assert.Len(t, h.Checkpoints, 2, "the step that finished was committed")
+	growDeadline(t, func(deadline time.Duration) bool {
+		started.Store(false)
+		store := memory.New()
+		res, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,
+			graph.RunOptions{Thread: "late", Deadline: deadline})
+		var le *graph.LimitError
+		require.ErrorAs(t, err, &le, "not a storage failure")
+		assert.Equal(t, "deadline", le.Limit)
+		assert.Equal(t, graph.Failed, res.Status)
+		if !started.Load() {
+			return false
+		}
+		h, err := store.Load(context.Background(), "late")
+		require.NoError(t, err)
+		assert.Len(t, h.Checkpoints, 2, "the step that finished was committed")
+		return true
+	})
 }
 
 // conditionalGraph routes a failed call to backup only while the state

@@ -38,7 +38,7 @@ func (r *runner) route(n *node, writes []Write) ([]Task, error) {
 			env[w.Field] = v
 		}
 	}
-	return r.routeEdges(n.out, n.Name, env)
+	return r.routeEdgesInto(nil, n.out, n.Name, env, nil)
 }
 
 // routeInPlace is route for a step with a single task: it applies the
@@ -66,7 +66,7 @@ func (r *runner) routeInPlace(n *node, writes []Write) ([]Task, error) {
 		r.flip = !r.flip
 		into = r.nextBuf[b2i(r.flip)][:0]
 	}
-	next, err := r.routeEdgesInto(into, n.out, n.Name, r.state)
+	next, err := r.routeEdgesInto(into, n.out, n.Name, r.state, r.evaluator())
 	if err != nil {
 		r.undo(writes, old)
 		return nil, err
@@ -81,13 +81,11 @@ func (r *runner) undo(writes []Write, old []any) {
 	}
 }
 
-// routeEdges evaluates the edges leaving from against env.
-func (r *runner) routeEdges(edges []*edge, from string, env State) ([]Task, error) {
-	return r.routeEdgesInto(nil, edges, from, env)
-}
-
-// routeEdgesInto is routeEdges appending to into.
-func (r *runner) routeEdgesInto(into []Task, edges []*edge, from string, env State) ([]Task, error) {
+// routeEdgesInto evaluates the edges leaving from against env, appending
+// the tasks they schedule to into. Conditions run on m, or on a machine
+// from the pool when m is nil: a machine serves one goroutine at a time.
+func (r *runner) routeEdgesInto(into []Task, edges []*edge, from string, env State,
+	m *vm.VM) ([]Task, error) {
 	next := into
 	for _, e := range edges {
 		switch {
@@ -98,7 +96,7 @@ func (r *runner) routeEdgesInto(into []Task, edges []*edge, from string, env Sta
 				next = append(next, Task{Node: e.Map.To, Index: i, Item: item, HasItem: true})
 			}
 		case len(e.Switch) > 0:
-			to, err := r.pick(e, from, env)
+			to, err := r.pick(e, from, env, m)
 			if err != nil {
 				return nil, err
 			}
@@ -117,13 +115,13 @@ func (r *runner) routeEdgesInto(into []Task, edges []*edge, from string, env Sta
 }
 
 // pick returns the target of the first matching case of a switch edge.
-func (r *runner) pick(e *edge, from string, env State) (string, error) {
+func (r *runner) pick(e *edge, from string, env State, m *vm.VM) (string, error) {
 	for i, c := range e.Switch {
 		prog := e.cases[i]
 		if prog == nil {
 			return c.To, nil
 		}
-		ok, err := evalWhen(prog, c.When, from, c.Pos, env)
+		ok, err := evalWhen(m, prog, c.When, from, c.Pos, env)
 		if err != nil {
 			return "", err
 		}
@@ -135,12 +133,15 @@ func (r *runner) pick(e *edge, from string, env State) (string, error) {
 		Msg: "no case matched and the switch has no default (add a case without `when`)"}
 }
 
-// evalWhen evaluates a compiled condition against env. A failure is a
-// [*RouteError] of node from.
-func evalWhen(prog *vm.Program, when, from string, pos Pos, env State) (bool, error) {
-	v := vmPool.Get().(*vm.VM)
-	out, err := v.Run(prog, map[string]any(env))
-	vmPool.Put(v)
+// evalWhen evaluates a compiled condition against env on m, or on a
+// machine from the pool when m is nil. A failure is a [*RouteError] of
+// node from.
+func evalWhen(m *vm.VM, prog *vm.Program, when, from string, pos Pos, env State) (bool, error) {
+	if m == nil {
+		m = vmPool.Get().(*vm.VM)
+		defer vmPool.Put(m)
+	}
+	out, err := m.Run(prog, map[string]any(env))
 	if err != nil {
 		// expr adds a drawing of the expression under its first line.
 		msg, _, _ := strings.Cut(err.Error(), "\n")

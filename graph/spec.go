@@ -141,7 +141,7 @@ type Limits struct {
 	// MaxSteps is the number of steps a run may complete; the step that
 	// would be number MaxSteps+1 is not started and the run fails.
 	MaxSteps int
-	// Deadline bounds the whole run's wall time, resumes included.
+	// Deadline bounds one run's wall time; a resume starts a new one.
 	Deadline time.Duration
 	// MaxErrors is the number of node failures the run may handle through
 	// fallback routes; the failure after that fails the run.
@@ -159,6 +159,10 @@ type Spec struct {
 	Policies map[string]policies.Spec
 	Breakers map[string]policies.BreakerSpec
 	Limits   Limits
+	// Input lists the state fields a run's input may set; nil means every
+	// declared field. The others are the graph's own work, set by its
+	// nodes alone.
+	Input []string
 	// Output names the state field that `graphrun run` prints instead of
 	// the whole state; empty means the whole state as JSON.
 	Output string

@@ -40,22 +40,30 @@ func initialValue(f *Field) (any, error) {
 // values to the forms JSON decoding produces, so that a state rebuilt from
 // checkpoints equals the state of an uninterrupted run.
 func coerce(t Type, v any) (any, error) {
+	// A value that already has its field's Go type is returned as it came:
+	// boxing it again would cost an allocation.
 	switch t {
 	case String:
-		if s, ok := v.(string); ok {
-			return s, nil
+		if _, ok := v.(string); ok {
+			return v, nil
 		}
 	case Int:
+		if _, ok := v.(int); ok {
+			return v, nil
+		}
 		if n, ok := toInt(v); ok {
 			return n, nil
 		}
 	case Float:
+		if _, ok := v.(float64); ok {
+			return v, nil
+		}
 		if f, ok := toFloat(v); ok {
 			return f, nil
 		}
 	case Bool:
-		if b, ok := v.(bool); ok {
-			return b, nil
+		if _, ok := v.(bool); ok {
+			return v, nil
 		}
 	case List:
 		if l, ok := v.([]any); ok {

@@ -23,6 +23,7 @@ func Validate(s *Spec, reg *Registry) []Problem {
 	v.checkName()
 	v.checkLimits()
 	v.checkState()
+	v.checkInput()
 	v.checkOutput()
 	v.checkCheck()
 	v.checkNodes()
@@ -63,6 +64,12 @@ func (v *validator) report(path string, fallback Pos, msg, hint string) {
 	v.problems = append(v.problems, Problem{
 		Pos: v.at(path, fallback), Path: path, Msg: msg, Hint: hint,
 	})
+}
+
+// reportShape records a problem of the graph's shape.
+func (v *validator) reportShape(path string, fallback Pos, msg, hint string) {
+	v.report(path, fallback, msg, hint)
+	v.problems[len(v.problems)-1].shape = true
 }
 
 // at returns the best known position of path: its own, the fallback, then
@@ -201,6 +208,39 @@ func (v *validator) checkCheck() {
 		hint = validateFuncHint(v.s.Check, names)
 	}
 	v.report("check", Pos{}, fmt.Sprintf("unknown input check %q", v.s.Check), hint)
+}
+
+// checkInput checks that the input fields are declared, once each, and
+// that every required field is one of them.
+func (v *validator) checkInput() {
+	if v.s.Input == nil {
+		return
+	}
+	seen := map[string]bool{}
+	for i, name := range v.s.Input {
+		path := fmt.Sprintf("input[%d]", i)
+		switch {
+		case name == LastError:
+			v.report(path, Pos{}, "last_error cannot be an input",
+				"the engine writes last_error when a fallback route catches a failure; remove it")
+		case v.fields[name] == nil:
+			names := v.fieldNames()
+			v.report(path, Pos{}, fmt.Sprintf("unknown state field %q", name),
+				validateRefHint(name, names[:len(names)-1], "state"))
+		case seen[name]:
+			v.report(path, Pos{}, fmt.Sprintf("input field %q is listed twice", name),
+				"remove one of them")
+		}
+		seen[name] = true
+	}
+	for i := range v.s.State {
+		f := &v.s.State[i]
+		if f.Required && !seen[f.Name] {
+			v.report("state."+f.Name+".required", f.Pos,
+				fmt.Sprintf("field %q is required but is not an input", f.Name),
+				"add it to the graph's input: list, or remove required: true")
+		}
+	}
 }
 
 // checkOutput checks that the output field is declared.

@@ -9,7 +9,7 @@ import "fmt"
 func (v *validator) checkShape() {
 	next := v.successors()
 	if len(next[Start]) == 0 {
-		v.report("edges", Pos{}, "no edge leaves START",
+		v.reportShape("edges", Pos{}, "no edge leaves START",
 			"add an edge to the first node, e.g. - {from: START, to: "+v.firstNode()+"}")
 	}
 
@@ -33,28 +33,31 @@ func (v *validator) checkShape() {
 		}
 		path := "nodes." + n.Name
 		if !reached[n.Name] && len(next[Start]) > 0 {
-			v.report(path, n.Pos, fmt.Sprintf("node %q cannot be reached from START", n.Name),
+			v.reportShape(path, n.Pos, fmt.Sprintf("node %q cannot be reached from START", n.Name),
 				"add an edge or a fallback route to it, or remove it")
 		}
 		switch {
 		case !leaving[n.Name]:
-			v.report(path, n.Pos, fmt.Sprintf("node %q has no outgoing edge", n.Name),
+			v.reportShape(path, n.Pos, fmt.Sprintf("node %q has no outgoing edge", n.Name),
 				"add an edge from it, e.g. - {from: "+n.Name+", to: END}")
 		case !finishing[n.Name]:
-			v.report(path, n.Pos, fmt.Sprintf("no path leads from node %q to END", n.Name),
+			v.reportShape(path, n.Pos, fmt.Sprintf("no path leads from node %q to END", n.Name),
 				"every route from it loops forever; add an edge towards END")
 		}
 	}
 }
 
 // successors maps START and each node to the nodes (and END) that can run
-// after it, through edges and fallback routes. Unknown names are left out.
+// after it, through edges and fallback routes. An unknown target, reported
+// on its own, stands for END: the shape checks then blame nothing else for
+// it.
 func (v *validator) successors() map[string][]string {
 	next := map[string][]string{}
 	link := func(from, to string) {
-		if to == End || v.nodes[to] != nil {
-			next[from] = append(next[from], to)
+		if v.nodes[to] == nil {
+			to = End
 		}
+		next[from] = append(next[from], to)
 	}
 	for _, e := range v.s.Edges {
 		if e.From != Start && v.nodes[e.From] == nil {
