@@ -26,13 +26,16 @@ const (
 // applying every checkpoint's writes in step order, so the cost of a
 // checkpoint grows with what its step changed.
 type Checkpoint struct {
-	// Thread is the durable identity of the run; Run identifies the process
-	// execution that wrote this checkpoint.
+	// Thread is the durable identity of the run, the same in every
+	// checkpoint of the thread.
 	Thread string `json:"thread"`
-	Run    string `json:"run"`
-	// Graph is the graph's name; Digest a hash of its file, recorded so a
-	// resume can tell that the graph changed.
-	Graph  string `json:"graph"`
+	// Run identifies the execution that wrote this checkpoint: a random id,
+	// new for every [Engine.Run] and [Engine.Resume].
+	Run string `json:"run"`
+	// Graph is the graph's name.
+	Graph string `json:"graph"`
+	// Digest is [Graph.Digest] of the graph that wrote the checkpoint,
+	// recorded so a resume can tell that the graph changed.
 	Digest string `json:"digest"`
 	// Source is the path of the graph file the thread was started from,
 	// recorded in the first checkpoint so a resume can find it.
@@ -50,7 +53,8 @@ type Checkpoint struct {
 	Next []Task `json:"next"`
 	// Counters are the run's totals so far.
 	Counters Counters `json:"counters"`
-	// Error is the failure that ended a failed run.
+	// Error is not set by the engine, which records the failure of a run
+	// in the thread's [ThreadStatus]; stored checkpoints may carry it.
 	Error *ErrorRecord `json:"error,omitempty"`
 	// Compensated lists the tasks whose compensation completed, newest
 	// first.
@@ -61,19 +65,35 @@ type Checkpoint struct {
 
 // Write is one value a task wrote to a state field.
 type Write struct {
+	// Field names the state field written.
 	Field string `json:"field"`
-	Value any    `json:"value"`
+	// Value is coerced to the field's type: at step 0 the run's input, later
+	// the update before the reducer combines it with the old value.
+	Value any `json:"value"`
+
+	// field is Field's position in the graph's fields plus one, so that
+	// applying the write needs no lookup by name; zero means not known,
+	// as for a write decoded from a store.
+	field int
 }
 
 // Task is a unit of work scheduled for a step: one node, and for map edges
 // one element.
 type Task struct {
-	// ID is unique within the thread: "step:node" or "step:node:index".
-	ID   string `json:"id"`
+	// ID is unique within the thread: "step:node" or "step:node:index",
+	// with "#2", "#3"... on repeats. It is empty until the task's step is
+	// scheduled, as in [TaskResult.Next].
+	ID string `json:"id"`
+	// Node is the node the task runs.
 	Node string `json:"node"`
-	// Index and Item are set for tasks made by a map edge.
-	Index   int  `json:"index,omitempty"`
-	Item    any  `json:"item,omitempty"`
+	// Index is the element's 0-based position in the list, for a task made
+	// by a map edge or a fallback task that took over from one.
+	Index int `json:"index,omitempty"`
+	// Item is that element, read by the node as [Input.Item]; nil for
+	// other tasks.
+	Item any `json:"item,omitempty"`
+	// HasItem says the task carries a map element, even a nil one; its ID
+	// then ends in Index.
 	HasItem bool `json:"has_item,omitempty"`
 	// Error is the failure a fallback route sent to this task.
 	Error *ErrorRecord `json:"error,omitempty"`
@@ -81,10 +101,18 @@ type Task struct {
 
 // TaskRecord says how a task went, for reports and compensation.
 type TaskRecord struct {
-	ID       string        `json:"id"`
-	Node     string        `json:"node"`
-	Attempts int           `json:"attempts"`
-	Started  time.Time     `json:"started"`
+	// ID is the task's [Task.ID].
+	ID string `json:"id"`
+	// Node is the node the task ran.
+	Node string `json:"node"`
+	// Attempts is the number of attempts made, retries included; 1 for a
+	// node without a policy.
+	Attempts int `json:"attempts"`
+	// Started is when the first attempt began, by the engine's clock; zero
+	// when the engine had neither a store nor listeners.
+	Started time.Time `json:"started"`
+	// Duration is the time from Started to the end of the last attempt,
+	// retry waits included, stored in nanoseconds; zero when Started is.
 	Duration time.Duration `json:"duration"`
 	// Error is the failure a fallback route handled, if any.
 	Error *ErrorRecord `json:"error,omitempty"`
@@ -96,9 +124,15 @@ type TaskRecord struct {
 // not committed yet. A store keeps it until the step's checkpoint
 // supersedes it, so that a resume does not run the task again.
 type TaskResult struct {
-	Task   Task       `json:"task"`
-	Writes []Write    `json:"writes"`
-	Next   []Task     `json:"next"`
+	// Task is the task that finished, with its id.
+	Task Task `json:"task"`
+	// Writes are the task's coerced writes in field order; for a failure a
+	// fallback route caught, the one write to [LastError].
+	Writes []Write `json:"writes"`
+	// Next lists the tasks the node's edges, or the fallback route,
+	// schedule for the following step, still without ids.
+	Next []Task `json:"next"`
+	// Record says how the task went.
 	Record TaskRecord `json:"record"`
 
 	// fromStore marks a result decoded from a store, whose values need
@@ -115,20 +149,34 @@ type TaskResult struct {
 
 // Counters are totals kept across a thread's runs.
 type Counters struct {
-	Attempts      int `json:"attempts"`
-	Retries       int `json:"retries"`
-	Errors        int `json:"errors"`
-	Fallbacks     int `json:"fallbacks"`
+	// Attempts counts node attempts, retries included; a task whose result
+	// a resume took from the store is not counted again.
+	Attempts int `json:"attempts"`
+	// Retries counts the attempts after each task's first.
+	Retries int `json:"retries"`
+	// Errors counts tasks that failed after their retries, whether or not a
+	// fallback route caught the failure.
+	Errors int `json:"errors"`
+	// Fallbacks counts the failures a fallback route caught.
+	Fallbacks int `json:"fallbacks"`
+	// Compensations counts the compensations that completed.
 	Compensations int `json:"compensations"`
 }
 
 // ErrorRecord is the serializable record of a node failure: what fallback
 // targets read from the state field [LastError] and what reports list.
 type ErrorRecord struct {
-	Class    string `json:"class"`
-	Message  string `json:"message"`
-	Node     string `json:"node"`
-	Attempts int    `json:"attempts"`
+	// Class is the failure's error class, such as "rate_limit", or one of
+	// the graph's own: "no_route", "conflict", "invalid_update" or "limit".
+	Class string `json:"class"`
+	// Message is the failure's text, without the class and node.
+	Message string `json:"message"`
+	// Node is the node that failed; empty when the run failed outside a
+	// node, on a step limit or a conflict for instance.
+	Node string `json:"node"`
+	// Attempts is the number of attempts the node made; 0 in the record of
+	// a failed run ([Result.Error]), which does not count them.
+	Attempts int `json:"attempts"`
 	// Cause is the failure that sent the failed task to its node through a
 	// fallback route, if any: following it leads to the first failure.
 	Cause *ErrorRecord `json:"cause,omitempty"`
@@ -178,12 +226,16 @@ type History struct {
 // that failed inside a step leaves its last checkpoint as it was, so that a
 // resume re-runs the failed step, and records the failure here.
 type ThreadStatus struct {
-	Status Status       `json:"status"`
-	Error  *ErrorRecord `json:"error,omitempty"`
+	// Status is the thread's status; stores refuse an empty one.
+	Status Status `json:"status"`
+	// Error is the failure that ended the run; nil when there is none.
+	Error *ErrorRecord `json:"error,omitempty"`
 	// Compensated lists the tasks whose compensation completed, newest
 	// first; a resume that fails again does not run them twice.
-	Compensated []string  `json:"compensated,omitempty"`
-	Time        time.Time `json:"time"`
+	Compensated []string `json:"compensated,omitempty"`
+	// Time is when the status was recorded, by the engine's clock, in UTC;
+	// listings show it when it is not older than the last checkpoint.
+	Time time.Time `json:"time"`
 }
 
 // Last returns the newest checkpoint, or nil when there is none.
@@ -197,18 +249,28 @@ func (h *History) Last() *Checkpoint {
 // ThreadInfo summarizes a thread for listings. Status and Error come from
 // the newer of the last checkpoint and the last [Store.SetStatus].
 type ThreadInfo struct {
-	Thread  string    `json:"thread"`
-	Graph   string    `json:"graph"`
-	Status  Status    `json:"status"`
-	Step    int       `json:"step"`
+	// Thread is the thread's id.
+	Thread string `json:"thread"`
+	// Graph is the graph's name, from the last checkpoint.
+	Graph string `json:"graph"`
+	// Status is the thread's status as listings show it.
+	Status Status `json:"status"`
+	// Step is the last committed step; 0 means only the input checkpoint.
+	Step int `json:"step"`
+	// Created is the time of the thread's first checkpoint.
 	Created time.Time `json:"created"`
+	// Updated is the time of whichever of the last checkpoint and the last
+	// status set is newer.
 	Updated time.Time `json:"updated"`
-	Error   string    `json:"error,omitempty"`
+	// Error is the failure as "class: message"; empty when there is none.
+	Error string `json:"error,omitempty"`
 }
 
 // ThreadFilter selects threads in [Store.Threads]. Zero fields select all.
 type ThreadFilter struct {
-	Graph  string
+	// Graph selects the threads of the graph of this name.
+	Graph string
+	// Status selects the threads whose listed status is this one.
 	Status Status
 	// Limit caps the number of threads returned, newest first.
 	Limit int
@@ -260,9 +322,13 @@ var (
 // CorruptError means a stored checkpoint could not be decoded. It is never
 // papered over with defaults.
 type CorruptError struct {
+	// Thread is the thread whose history is corrupt.
 	Thread string
-	Step   int
-	Err    error
+	// Step is the step of the checkpoint, pending result or status that
+	// could not be decoded.
+	Step int
+	// Err is the decoding error.
+	Err error
 }
 
 // Error says which checkpoint is corrupt and why.

@@ -74,10 +74,14 @@ type RunOptions struct {
 	// Input sets state fields before the first step, each coerced to its
 	// declared type.
 	Input map[string]any
-	// MaxSteps, Deadline and MaxErrors override the graph's limits when
-	// they are not zero.
-	MaxSteps  int
-	Deadline  time.Duration
+	// MaxSteps overrides the graph's [Limits.MaxSteps] when not zero; a
+	// negative value lifts the limit.
+	MaxSteps int
+	// Deadline overrides the graph's [Limits.Deadline] when not zero; a
+	// negative value lifts it.
+	Deadline time.Duration
+	// MaxErrors overrides the graph's [Limits.MaxErrors] when not zero; a
+	// negative value lifts the limit.
 	MaxErrors int
 	// Listeners receive this run's events, after the engine's listeners.
 	Listeners []Listener
@@ -96,9 +100,13 @@ var ErrNotLast = errors.New("not the last checkpoint")
 
 // Result is the outcome of a run.
 type Result struct {
-	Graph  string `json:"graph"`
+	// Graph is the graph's name.
+	Graph string `json:"graph"`
+	// Thread is the thread id, the one given or a new random one.
 	Thread string `json:"thread"`
-	Run    string `json:"run"`
+	// Run is this run's id: random, new for every [Engine.Run] and
+	// [Engine.Resume].
+	Run string `json:"run"`
 	// Status is Succeeded, Failed, or Running when the run was interrupted
 	// and can be resumed.
 	Status Status `json:"status"`

@@ -23,9 +23,12 @@ var (
 // an undeclared field or a value of the wrong type. The update is not
 // applied.
 type UpdateError struct {
-	Node  string
+	// Node is the node whose update was refused.
+	Node string
+	// Field is the key of the update at fault, declared or not.
 	Field string
-	Msg   string
+	// Msg says what is wrong with the value or the key.
+	Msg string
 }
 
 // Error names the node and the field.
@@ -37,9 +40,13 @@ func (e *UpdateError) Error() string {
 // or an edge expression failed at run time. The node's writes are not
 // applied.
 type RouteError struct {
+	// Node is the node the route leaves.
 	Node string
-	Pos  Pos
-	Msg  string
+	// Pos is where the switch edge, or the condition that failed, is
+	// declared; zero when unknown.
+	Pos Pos
+	// Msg says what went wrong.
+	Msg string
 }
 
 // Error names the node and the edge.
@@ -49,7 +56,9 @@ func (e *RouteError) Error() string {
 
 // ConflictError means two tasks of one step wrote the same replace field.
 type ConflictError struct {
+	// Field is the replace field written twice.
 	Field string
+	// Tasks holds the ids of the two tasks, in task order.
 	Tasks [2]string
 }
 
@@ -64,6 +73,8 @@ func (e *ConflictError) Error() string {
 type LimitError struct {
 	// Limit is "max_steps", "deadline" or "max_errors".
 	Limit string
+	// Value says what was reached, e.g. "12 steps completed, more
+	// scheduled", "10m0s" or "3 failures handled".
 	Value string
 }
 
@@ -75,9 +86,13 @@ func (e *LimitError) Error() string {
 // InputError means a run's input does not fit the graph's state, or its
 // input check refused it. Field is empty when the check names no field.
 type InputError struct {
+	// Field is the input field at fault; empty when none is.
 	Field string
-	Msg   string
-	Hint  string
+	// Msg says what is wrong.
+	Msg string
+	// Hint says what to do, often the field's doc; empty when there is
+	// nothing to add.
+	Hint string
 }
 
 // Error names the field, when one is at fault.
@@ -95,12 +110,16 @@ func (e *InputError) Error() string {
 // RunError is the error a failed run returns. The run's [Result] says the
 // rest: what completed and what was compensated.
 type RunError struct {
+	// Thread is the id of the failed run's thread.
 	Thread string
 	// Class is the failure's error class, or "no_route", "conflict",
 	// "invalid_update" or "limit" for failures of the graph itself.
 	Class string
-	Node  string
-	Err   error
+	// Node is the node that failed; empty when the failure is not one
+	// node's, such as a conflict or a step limit.
+	Node string
+	// Err is the failure itself, returned by Unwrap.
+	Err error
 }
 
 // Error says which node failed, how and in which thread.

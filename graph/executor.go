@@ -391,7 +391,16 @@ func gather(results []*TaskResult, held []Task) []Task {
 		}
 		next = append(next, t)
 	}
+	var shared []Task
 	for _, res := range results {
+		if res.sharedNext && len(res.Next) > 0 && len(shared) > 0 && &res.Next[0] == &shared[0] {
+			// The fixed targets of a node whose tasks came before: all
+			// plain tasks, already kept.
+			continue
+		}
+		if res.sharedNext {
+			shared = res.Next
+		}
 		for _, t := range res.Next {
 			add(t)
 		}
@@ -434,9 +443,12 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 		stopOnce sync.Once
 		stopped  atomic.Bool
 	)
-	bounds := map[string]chan struct{}{}
+	var bounds map[string]chan struct{}
 	for _, t := range tasks {
 		if b := r.g.nodes[t.Node].bound; b > 0 && bounds[t.Node] == nil {
+			if bounds == nil {
+				bounds = map[string]chan struct{}{}
+			}
 			bounds[t.Node] = make(chan struct{}, b)
 		}
 	}
@@ -762,7 +774,7 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 			if !ok || f.Name == LastError {
 				continue
 			}
-			w, err := checkWrite(node, f, v)
+			w, err := checkWrite(node, f, i, v)
 			if err != nil {
 				return nil, err
 			}
@@ -780,16 +792,14 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 				Msg: "the graph declares no such state field (declared: " +
 					strings.Join(r.fieldNames(), ", ") + ")"}
 		}
-		w, err := checkWrite(node, &r.g.fields[i], v)
+		w, err := checkWrite(node, &r.g.fields[i], i, v)
 		if err != nil {
 			return nil, err
 		}
 		writes = append(writes, w)
 	}
 	if len(writes) > 1 {
-		slices.SortFunc(writes, func(a, b Write) int {
-			return r.g.index[a.Field] - r.g.index[b.Field]
-		})
+		slices.SortFunc(writes, func(a, b Write) int { return a.field - b.field })
 	}
 	return writes, nil
 }
@@ -798,8 +808,9 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 // to look each one up in an update rather than walk the update.
 const lookupFields = 8
 
-// checkWrite coerces node's value for field f and checks its constraints.
-func checkWrite(node string, f *Field, v any) (Write, error) {
+// checkWrite coerces node's value for field f, the graph's field number
+// i, and checks its constraints.
+func checkWrite(node string, f *Field, i int, v any) (Write, error) {
 	cv, err := coerceUpdate(f, v)
 	if err != nil {
 		return Write{}, &UpdateError{Node: node, Field: f.Name, Msg: err.Error()}
@@ -809,7 +820,7 @@ func checkWrite(node string, f *Field, v any) (Write, error) {
 			return Write{}, &UpdateError{Node: node, Field: f.Name, Msg: msg}
 		}
 	}
-	return Write{Field: f.Name, Value: cv}, nil
+	return Write{Field: f.Name, Value: cv, field: i + 1}, nil
 }
 
 // merge applies the step's writes to the state through the reducers, in
@@ -822,8 +833,8 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 		for _, res := range results {
 			total += len(res.Writes)
 			for _, w := range res.Writes {
-				f := &r.g.fields[r.g.index[w.Field]]
-				if f.Reducer != Replace || w.Field == LastError {
+				f := r.fieldOf(w)
+				if f == nil || f.Reducer != Replace || w.Field == LastError {
 					continue
 				}
 				if owner == nil {
@@ -846,15 +857,14 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 	var lists []gathered
 	for _, res := range results {
 		for _, w := range res.Writes {
-			i, ok := r.g.index[w.Field]
-			if !ok {
+			f := r.fieldOf(w)
+			if f == nil {
 				return nil, &UpdateError{Node: res.Task.Node, Field: w.Field,
 					Msg: "the graph declares no such state field"}
 			}
 			if res.applied {
 				continue
 			}
-			f := &r.g.fields[i]
 			v := w.Value
 			if res.fromStore {
 				var err error
@@ -863,11 +873,11 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 				}
 			}
 			if f.Reducer == Append && len(results) > 1 {
-				k := slices.IndexFunc(lists, func(g gathered) bool { return g.field == i })
+				k := slices.IndexFunc(lists, func(g gathered) bool { return g.field == f })
 				if k < 0 {
 					l, _ := r.state[w.Field].([]any)
 					k = len(lists)
-					lists = append(lists, gathered{field: i, list: slices.Grow(l, total)})
+					lists = append(lists, gathered{field: f, list: slices.Grow(l, total)})
 				}
 				g := &lists[k]
 				if items, many := v.([]any); many {
@@ -891,13 +901,26 @@ func (r *runner) merge(results []*TaskResult) ([]Write, error) {
 		}
 	}
 	for _, g := range lists {
-		r.state[r.g.fields[g.field].Name] = g.list
+		r.state[g.field.Name] = g.list
 	}
 	return all, nil
 }
 
 // gathered is a list field and its value with a step's appends.
 type gathered struct {
-	field int
+	field *Field
 	list  []any
+}
+
+// fieldOf returns the field w writes, or nil when the graph has none of
+// its name.
+func (r *runner) fieldOf(w Write) *Field {
+	if w.field > 0 {
+		return &r.g.fields[w.field-1]
+	}
+	i, ok := r.g.index[w.Field]
+	if !ok {
+		return nil
+	}
+	return &r.g.fields[i]
 }

@@ -13,8 +13,11 @@ import (
 // ExprError is an expression that does not compile. Line and Column locate
 // the fault inside the expression text, starting at 1; zero means unknown.
 type ExprError struct {
+	// Line and Column locate the fault in the expression, from 1; zero
+	// means unknown.
 	Line, Column int
-	Msg          string
+	// Msg is the compiler's message.
+	Msg string
 }
 
 // Error returns the compiler's message with its position in the

@@ -87,7 +87,9 @@ func parentPath(path string) string {
 
 // LoadError lists every problem found in a graph file.
 type LoadError struct {
-	File     string
+	// File names the graph file, as given to [Parse] or in [Spec.File].
+	File string
+	// Problems lists every problem found, in file order.
 	Problems []Problem
 }
 

@@ -31,7 +31,8 @@ type Input struct {
 	With map[string]any
 	// Item and Index are the element and its position for a task made by a
 	// map edge; Item is nil otherwise.
-	Item  any
+	Item any
+	// Index is the element's 0-based position in the list; 0 otherwise.
 	Index int
 	// Error is the failure that a fallback route sent here, or nil.
 	Error *ErrorRecord

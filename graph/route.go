@@ -26,7 +26,7 @@ func (r *runner) route(n *node, writes []Write) ([]Task, error) {
 			env[k] = v
 		}
 		for _, w := range writes {
-			f := &r.g.fields[r.g.index[w.Field]]
+			f := r.fieldOf(w)
 			cur := env[w.Field]
 			if l, ok := cur.([]any); ok {
 				cur = slices.Clip(l)
@@ -48,7 +48,7 @@ func (r *runner) routeInPlace(n *node, writes []Write) ([]Task, error) {
 	var saved [4]any
 	old := saved[:0]
 	for _, w := range writes {
-		f := &r.g.fields[r.g.index[w.Field]]
+		f := r.fieldOf(w)
 		cur := r.state[w.Field]
 		old = append(old, cur)
 		v, err := reduce(f, cur, w.Value)

@@ -18,9 +18,9 @@ const Version = 1
 // not know, usually because a newer graphrun wrote it.
 var ErrVersion = errors.New("unknown codec version")
 
-// envelope is the stored form of a checkpoint. The graph package leaves
-// the top-level fields of [graph.Checkpoint] untagged, so the stored names
-// are fixed here, once, for every store.
+// envelope is the stored form of a checkpoint: its names are fixed here,
+// once, for every store, and carry the codec version, whatever tags
+// [graph.Checkpoint] has.
 type envelope struct {
 	V           int                `json:"v"`
 	Thread      string             `json:"thread"`

@@ -9,8 +9,12 @@ import (
 // Rows is the part of a query result that the database stores read; both
 // database/sql and pgx results have it.
 type Rows interface {
+	// Next moves to the next row, reporting false when there is none or
+	// reading failed.
 	Next() bool
+	// Scan copies the current row's columns, in order, into dest.
 	Scan(dest ...any) error
+	// Err returns the error that ended the rows early, or nil.
 	Err() error
 }
 

@@ -114,8 +114,11 @@ func CheckStatus(thread string, st graph.ThreadStatus) error {
 // Shown is what a listing shows of a thread: its status, error text and
 // update time.
 type Shown struct {
-	Status  graph.Status
-	Error   string
+	// Status is the thread's status.
+	Status graph.Status
+	// Error is the failure as [ErrorText] gives it; empty when none.
+	Error string
+	// Updated is the time, in UTC, of the checkpoint or status shown.
 	Updated time.Time
 }
 
