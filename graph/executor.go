@@ -63,6 +63,8 @@ type runner struct {
 	// is not retained beyond its step.
 	solo TaskResult
 	one  [1]*TaskResult
+	// stopCh, once closed, ends the run at the next step boundary.
+	stopCh <-chan struct{}
 	// machine evaluates the conditions routed on the run's goroutine,
 	// taken from the pool when first needed and put back as the run ends.
 	machine *vm.VM
@@ -199,6 +201,9 @@ func (r *runner) loop(parent context.Context, resumed bool) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return r.stop(parent, ctx, err)
 		}
+		if r.stopped() {
+			return r.interrupted(parent, ErrStopped)
+		}
 		if r.limits.MaxSteps > 0 && r.step >= r.limits.MaxSteps {
 			return r.fail(parent, &LimitError{Limit: "max_steps",
 				Value: strconv.Itoa(r.limits.MaxSteps) + " steps completed, more scheduled"})
@@ -231,17 +236,39 @@ func (r *runner) stop(parent, ctx context.Context, err error) (*Result, error) {
 		return r.finishError(parent, se.err)
 	}
 	if parent.Err() != nil {
-		_ = r.committer.flush(parent)
-		r.status = Running
-		r.emit(Event{Kind: RunFinished, Status: Running, Error: parent.Err().Error(),
-			Duration: r.since()})
-		return r.result(), fmt.Errorf("run %s interrupted at step %d (resume it with its thread id): %w",
-			r.thread, r.step+1, parent.Err())
+		cause := parent.Err()
+		if c := context.Cause(parent); c != nil && c != cause {
+			// The caller said why: keep both, so that errors.Is still
+			// finds context.Canceled.
+			cause = fmt.Errorf("%w: %w", cause, c)
+		}
+		return r.interrupted(parent, cause)
 	}
 	if ctx.Err() != nil {
 		err = &LimitError{Limit: "deadline", Value: r.limits.Deadline.String()}
 	}
 	return r.fail(parent, err)
+}
+
+// stopped says whether the run's Stop channel is closed.
+func (r *runner) stopped() bool {
+	select {
+	case <-r.stopCh:
+		return true
+	default:
+		return false
+	}
+}
+
+// interrupted ends a run that the caller stopped, by its context or its
+// Stop channel, with why: the thread stays resumable from its last
+// checkpoint.
+func (r *runner) interrupted(ctx context.Context, why error) (*Result, error) {
+	_ = r.committer.flush(context.WithoutCancel(ctx))
+	r.status = Running
+	r.emit(Event{Kind: RunFinished, Status: Running, Error: why.Error(), Duration: r.since()})
+	return r.result(), fmt.Errorf("run %s interrupted at step %d (resume it with its thread id): %w",
+		r.thread, r.step+1, why)
 }
 
 // finishError ends a run whose checkpoint could not be written. The thread
@@ -278,7 +305,8 @@ func (r *runner) runStep(ctx context.Context) error {
 	if len(tasks) == 1 {
 		// A step of one task, the common case, allocates no bookkeeping:
 		// its result lives in the runner and its writes apply in place.
-		res, err := r.runTask(ctx, step, tasks[0], nil)
+		t := tasks[0]
+		res, err := r.runTask(ctx, step, t, nil, r.g.nodes[t.Node], r.policies[t.Node])
 		r.countAttempts(r.solo.Record.Attempts, 1)
 		if err != nil {
 			return err
@@ -443,15 +471,7 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 		stopOnce sync.Once
 		stopped  atomic.Bool
 	)
-	var bounds map[string]chan struct{}
-	for _, t := range tasks {
-		if b := r.g.nodes[t.Node].bound; b > 0 && bounds[t.Node] == nil {
-			if bounds == nil {
-				bounds = map[string]chan struct{}{}
-			}
-			bounds[t.Node] = make(chan struct{}, b)
-		}
-	}
+	kinds := r.stepNodes(tasks)
 	one := func(i int) {
 		t := tasks[i]
 		if p, ok := r.pending[t.ID]; ok {
@@ -466,7 +486,8 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 			errs[i] = err
 			return
 		}
-		if b := bounds[t.Node]; b != nil {
+		k := kindOf(kinds, t.Node)
+		if b := k.bound; b != nil {
 			select {
 			case b <- struct{}{}:
 				defer func() { <-b }()
@@ -478,7 +499,7 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 				return
 			}
 		}
-		results[i], errs[i] = r.runTask(ctx, step, t, &batch[i])
+		results[i], errs[i] = r.runTask(ctx, step, t, &batch[i], k.n, k.pol)
 		if errs[i] != nil {
 			stopOnce.Do(func() {
 				stopped.Store(true)
@@ -538,6 +559,47 @@ func (r *runner) runParallel(ctx context.Context, step int, tasks []Task, w *wid
 	wg.Wait()
 }
 
+// stepNode is a node that tasks of a wide step run, looked up once for
+// them all: the node, its policy, and the bound on its tasks at once, nil
+// for none.
+type stepNode struct {
+	name  string
+	n     *node
+	pol   *policies.Policy
+	bound chan struct{}
+}
+
+// stepNodes returns the nodes that tasks run, each once.
+func (r *runner) stepNodes(tasks []Task) []stepNode {
+	var kinds []stepNode
+	for i := range tasks {
+		name := tasks[i].Node
+		if kindOf(kinds, name) != nil {
+			continue
+		}
+		k := stepNode{name: name, n: r.g.nodes[name], pol: r.policies[name]}
+		if b := k.n.bound; b > 0 {
+			k.bound = make(chan struct{}, b)
+		}
+		kinds = append(kinds, k)
+	}
+	return kinds
+}
+
+// kindOf returns the entry of kinds for node name, or nil. The last entry
+// is tried first: a map edge's tasks come in a row.
+func kindOf(kinds []stepNode, name string) *stepNode {
+	if n := len(kinds); n > 0 && kinds[n-1].name == name {
+		return &kinds[n-1]
+	}
+	for i := range kinds {
+		if kinds[i].name == name {
+			return &kinds[i]
+		}
+	}
+	return nil
+}
+
 // rampAfter is how long the caller runs a wide step's tasks alone before
 // the worker pool grows. A timer may fire up to a millisecond late
 // on a busy or virtual machine.
@@ -551,10 +613,9 @@ var errNotStarted = errors.New("not started: another task of the step failed")
 // route's target. A nil res marks the only task of its step: its result
 // lives in the runner and its writes apply in place. Other results are
 // stored at once so that a resume keeps them.
-func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult) (*TaskResult, error) {
+func (r *runner) runTask(ctx context.Context, step int, t Task, res *TaskResult,
+	n *node, pol *policies.Policy) (*TaskResult, error) {
 	record := res != nil
-	n := r.g.nodes[t.Node]
-	pol := r.policies[t.Node]
 	in := Input{
 		Graph: r.g.Name(), Thread: r.thread, Run: r.run,
 		Node: t.Node, Task: t.ID, Step: step,
@@ -768,17 +829,20 @@ func (r *runner) check(node string, upd Update, buf []Write) ([]Write, error) {
 		// walking the map, and the writes come out in order. An update
 		// with a key left over names a field the graph lacks; the walk
 		// below reports it.
-		for i := range r.g.fields {
-			f := &r.g.fields[i]
+		declared := r.g.fields[:len(r.g.fields)-1] // LastError comes last
+		for i := range declared {
+			f := &declared[i]
 			v, ok := upd[f.Name]
-			if !ok || f.Name == LastError {
+			if !ok {
 				continue
 			}
 			w, err := checkWrite(node, f, i, v)
 			if err != nil {
 				return nil, err
 			}
-			writes = append(writes, w)
+			if writes = append(writes, w); len(writes) == len(upd) {
+				break
+			}
 		}
 		if len(writes) == len(upd) {
 			return writes, nil
