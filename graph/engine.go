@@ -92,6 +92,12 @@ type RunOptions struct {
 	// Naming the last one is the same as not naming it. An earlier one is
 	// refused with [ErrNotLast]: going back would run finished work again.
 	Step int
+	// Stop, once closed, ends the run after the step under way is
+	// committed, without canceling that step's tasks: the run is
+	// interrupted at a checkpoint, can be resumed, and returns an error
+	// that wraps [ErrStopped]. It is how a service drains: model calls in
+	// flight finish and are kept. nil means the run is never stopped so.
+	Stop <-chan struct{}
 }
 
 // ErrNotLast means a resume named a checkpoint that is not the thread's
@@ -217,6 +223,7 @@ func (e *Engine) newRunner(g *Graph, o RunOptions) (*runner, error) {
 		limits:    g.spec.Limits,
 		listeners: append(append([]Listener(nil), e.o.Listeners...), o.Listeners...),
 		policies:  map[string]*policies.Policy{},
+		stopCh:    o.Stop,
 	}
 	if o.MaxSteps != 0 {
 		r.limits.MaxSteps = o.MaxSteps

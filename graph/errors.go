@@ -17,6 +17,9 @@ var (
 	// ErrCompensated means a resumed thread had failed and compensated
 	// completed work, so it cannot go forward.
 	ErrCompensated = errors.New("the thread failed and was compensated")
+	// ErrStopped means a run ended at a checkpoint because its
+	// [RunOptions.Stop] was closed; resume the thread to go on.
+	ErrStopped = errors.New("stopped at a checkpoint")
 )
 
 // UpdateError means a node returned an update that does not fit the state:

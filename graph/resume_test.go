@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -362,4 +363,73 @@ func TestResumeFromANamedCheckpoint(t *testing.T) {
 	res, err := e.Resume(context.Background(), g, "s", graph.RunOptions{Step: 3})
 	require.NoError(t, err, "the last checkpoint named is a plain resume")
 	assert.Equal(t, 1000, res.State["n"])
+}
+
+func TestStopEndsARunAtTheNextCheckpoint(t *testing.T) {
+	reg := graph.NewRegistry()
+	stop := make(chan struct{})
+	var calls atomic.Int32
+	reg.Register("work", "", func(ctx context.Context, in graph.Input) (graph.Update, error) {
+		calls.Add(1)
+		if in.Step == 2 && in.Index == 0 {
+			close(stop) // the service starts draining while the step's tasks run
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("a stop must not cancel the step's tasks: %w", err)
+		}
+		return graph.Update{"out": in.Item}, nil
+	})
+	reg.Register("split", "", set("items", []any{1, 2, 3}))
+	reg.Register("join", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		return graph.Update{"joined": len(in.State["out"].([]any))}, nil
+	})
+	g := mustGraph(t, reg, `
+name: drain
+state:
+  items: list
+  out: {type: list, reducer: append}
+  joined: int
+nodes: {split: {run: split}, work: {run: work}, join: {run: join}}
+edges:
+  - {from: START, to: split}
+  - {from: split, map: {over: items, to: work}}
+  - {from: work, to: join}
+  - {from: join, to: END}
+`)
+	store := memory.New()
+	e := graph.NewEngine(graph.Options{Store: store})
+	res, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "d", Stop: stop})
+	require.ErrorIs(t, err, graph.ErrStopped)
+	assert.Contains(t, err.Error(), "run d interrupted at step 3")
+	assert.Equal(t, graph.Running, res.Status)
+	assert.Equal(t, 2, res.Steps, "the step under way was committed")
+	assert.Equal(t, int32(3), calls.Load())
+
+	res, err = e.Resume(context.Background(), g, "d", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, 3, res.State["joined"])
+	assert.Equal(t, int32(3), calls.Load(), "no task of the committed step ran again")
+}
+
+func TestAnInterruptSaysWhyTheCallerStopped(t *testing.T) {
+	reg := graph.NewRegistry()
+	why := errors.New("the service is shutting down")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	reg.Register("inc", "", func(context.Context, graph.Input) (graph.Update, error) {
+		cancel(why)
+		return graph.Update{"n": 1}, nil
+	})
+	g := mustGraph(t, reg, loopGraph)
+	var finished graph.Event
+	res, err := graph.NewEngine(graph.Options{Store: memory.New()}).Run(ctx, g, graph.RunOptions{
+		Listeners: []graph.Listener{func(ev graph.Event) {
+			if ev.Kind == graph.RunFinished {
+				finished = ev
+			}
+		}},
+	})
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, why)
+	assert.Equal(t, graph.Running, res.Status)
+	assert.Equal(t, "context canceled: the service is shutting down", finished.Error)
 }

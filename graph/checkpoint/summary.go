@@ -155,3 +155,15 @@ func Prunable(info graph.ThreadInfo, i int, o graph.PruneOptions) bool {
 // ErrSchemaVersion means a database holds a checkpoint schema newer than
 // this build knows: a newer graphrun migrated it.
 var ErrSchemaVersion = errors.New("checkpoint schema is newer than this build")
+
+// Interrupted is the word listings show for a thread that [IsInterrupted].
+const Interrupted = "interrupted"
+
+// IsInterrupted says whether a thread whose stored status is s was
+// interrupted: the store records it as running and no run of it is in
+// progress here (active is false). A killed process or a stopped service
+// leaves such a thread; a resume picks it up. A run in progress in another
+// process looks the same from here.
+func IsInterrupted(s graph.Status, active bool) bool {
+	return s == graph.Running && !active
+}
