@@ -993,10 +993,13 @@ edges:
 			}
 		})
 	}
-	short, mid, long := allocs(250), allocs(500), allocs(1000)
-	early := (mid - short) / 250
-	late := (long - mid) / 500
-	assert.InDelta(t, early, late, 0.01,
-		"allocations per step: %.2f over steps 250-500, %.2f over steps 500-1000", early, late)
-	assert.LessOrEqual(t, late, 4.0, "allocations per step")
+	// A pool emptied by a collection costs a few allocations now and
+	// then: the tolerance takes them, not one more allocation a step.
+	short, mid, long := allocs(500), allocs(1000), allocs(2000)
+	early := (mid - short) / 500
+	late := (long - mid) / 1000
+	assert.InDelta(t, early, late, 0.03,
+		"allocations per step: %.3f over steps 500-1000, %.3f over steps 1000-2000", early, late)
+	assert.Less(t, late, 4.1, "allocations per step: the update map and its group, "+
+		"the boxed sum and the task id")
 }
