@@ -972,19 +972,9 @@ func TestAStepAllocatesTheSameWhateverTheStepCount(t *testing.T) {
 	reg := graph.NewRegistry()
 	reg.Register("inc", "", set("n", 1.0))
 	allocs := func(steps int) float64 {
-		g := mustGraph(t, reg, fmt.Sprintf(`
-name: loop
-state:
-  n: {type: float, reducer: add}
-nodes:
-  inc: {run: inc}
-edges:
-  - {from: START, to: inc}
-  - from: inc
-    switch:
-      - {when: "n < %d", to: inc}
-      - {to: END}
-`, steps))
+		// loopGraph with a float counter, whose every value is boxed.
+		g := mustGraph(t, reg, strings.NewReplacer("type: int", "type: float",
+			"n < 1000", fmt.Sprintf("n < %d", steps)).Replace(loopGraph))
 		e := graph.NewEngine(graph.Options{})
 		return testing.AllocsPerRun(5, func() {
 			res, err := e.Run(context.Background(), g, graph.RunOptions{})

@@ -383,19 +383,7 @@ func TestStopEndsARunAtTheNextCheckpoint(t *testing.T) {
 	reg.Register("join", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
 		return graph.Update{"joined": len(in.State["out"].([]any))}, nil
 	})
-	g := mustGraph(t, reg, `
-name: drain
-state:
-  items: list
-  out: {type: list, reducer: append}
-  joined: int
-nodes: {split: {run: split}, work: {run: work}, join: {run: join}}
-edges:
-  - {from: START, to: split}
-  - {from: split, map: {over: items, to: work}}
-  - {from: work, to: join}
-  - {from: join, to: END}
-`)
+	g := mustGraph(t, reg, w2Graph)
 	store := memory.New()
 	e := graph.NewEngine(graph.Options{Store: store})
 	res, err := e.Run(context.Background(), g, graph.RunOptions{Thread: "d", Stop: stop})
