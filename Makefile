@@ -23,8 +23,12 @@ fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 
+# lint checks formatting, vet, and that the shipped graphs validate with
+# the functions the CLI registers. The fixtures in testdata/graphs/valid
+# name test-only functions (demo.*, content.*), so the graph package's tests
+# validate them with their own registry instead (make test runs them).
 lint: fmt-check vet
-	$(GO) run ./cmd/graphrun validate graphs/*.yaml testdata/graphs/valid/*.yaml
+	$(GO) run ./cmd/graphrun validate graphs/*.yaml
 
 bench:
 	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...

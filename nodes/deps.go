@@ -57,6 +57,10 @@ type Deps struct {
 	quiz     *quiz.Store
 	quizErr  error
 	usage    usageLedger
+	docs     docCache
+	// providers maps a graph's model nodes to the provider they call,
+	// as [Deps.client] finds it, for the report.
+	providers sync.Map
 }
 
 // DepsFromEnv configures the models from the environment: OPENAI_API_KEY,

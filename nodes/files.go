@@ -96,20 +96,14 @@ func (d *Deps) stat(field, path string) (fs.FileInfo, error) {
 	return fi, escaped(field, path, d.Root, err)
 }
 
-// create creates a file to write, and the directories it needs.
+// create creates a file to write. Its directory must exist.
 func (d *Deps) create(field, path string) (*os.File, error) {
 	if d.Root == "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return nil, err
-		}
 		return os.Create(path)
 	}
 	root, name, err := d.rooted(field, path)
 	if err != nil {
 		return nil, err
-	}
-	if err := root.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return nil, escaped(field, path, d.Root, err)
 	}
 	f, err := root.Create(name)
 	return f, escaped(field, path, d.Root, err)

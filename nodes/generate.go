@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,9 +18,12 @@ import (
 // made, so it is not retried and does not count against a breaker, and the
 // graph's `any` route takes the chunk on.
 // The first time it finds no primary model, as when a run that began with
-// one is resumed without, it tells the person running graphrun.
+// one is resumed without, it tells the person running graphrun. It notes
+// the provider each node calls, for the report's warnings.
 func (d *Deps) client(in graph.Input) (*llm.Client, error) {
-	switch p := withString(in, "provider"); p {
+	p := withString(in, "provider")
+	d.providers.Store(nodeKey(in.Graph, in.Node), cmp.Or(p, "primary"))
+	switch p {
 	case "", "primary":
 		if d.Primary == nil {
 			d.noModel.Do(func() {
@@ -45,7 +49,9 @@ func (d *Deps) client(in graph.Input) (*llm.Client, error) {
 
 // generate asks a model for questions about the task's chunk, validates
 // them against the chunk, and sends the problems back once for a repair
-// before it gives up with invalid_response.
+// before it gives up with invalid_response. Reached through a fallback
+// route, it records the chunk as degraded, with the failures that led
+// there, for the report.
 func (d *Deps) generate(ctx context.Context, in graph.Input) (graph.Update, error) {
 	c, err := chunkOf(in)
 	if err != nil {
@@ -59,12 +65,18 @@ func (d *Deps) generate(ctx context.Context, in graph.Input) (graph.Update, erro
 	if err != nil {
 		return nil, err
 	}
-	return questionsUpdate(qs, sp), nil
+	upd := questionsUpdate(qs, sp)
+	if in.Error != nil {
+		upd["failures"] = []any{failure(c, in, fmt.Sprintf("degraded to the %s model %s",
+			client.Provider(), client.Model()))}
+	}
+	return upd, nil
 }
 
 // split cuts a chunk that was too long for the model into parts and asks
 // about each; a part that fails fails the node, so its fallback can take
-// over the whole chunk.
+// over the whole chunk. Like generate, it records a chunk it was sent by
+// a fallback route as degraded.
 func (d *Deps) split(ctx context.Context, in graph.Input) (graph.Update, error) {
 	c, err := chunkOf(in)
 	if err != nil {
@@ -86,7 +98,23 @@ func (d *Deps) split(ctx context.Context, in graph.Input) (graph.Update, error) 
 		all = append(all, qs...)
 		total = total.add(sp)
 	}
-	return questionsUpdate(all, total), nil
+	upd := questionsUpdate(all, total)
+	if in.Error != nil {
+		upd["failures"] = []any{failure(c, in, fmt.Sprintf("split into %d parts for the %s model %s",
+			len(parts), client.Provider(), client.Model()))}
+	}
+	return upd, nil
+}
+
+// nodeKey names a node of a graph in [Deps.providers].
+func nodeKey(graphName, node string) string { return graphName + "\x00" + node }
+
+// providerOf returns the provider the node called, as far as this process
+// has seen it, or "".
+func (d *Deps) providerOf(graphName, node string) string {
+	p, _ := d.providers.Load(nodeKey(graphName, node))
+	s, _ := p.(string)
+	return s
 }
 
 // spend counts the tokens of one node's model calls. Wasted tokens are

@@ -13,28 +13,22 @@ import (
 )
 
 // check is the MCQ graph's input check, mcq.check: it refuses, before a
-// run starts, the inputs load would refuse before reading anything: an
-// empty or unreadable document, one outside the served directory, a
-// directory, and an export that cannot be written.
+// run starts, every input load would refuse: an export that cannot be
+// written, a document outside the served directory, and a document from
+// which load would get no chunk to ask about: missing, unreadable, a
+// directory, empty, binary, not UTF-8, a damaged or image-only PDF, HTML
+// without text, or text without sentences. It reads the document as load
+// does, with the same code and messages, and keeps it for load.
 func (d *Deps) check(_ context.Context, in graph.Input) error {
-	path := stateString(in, "document")
-	if path == "" {
+	if stateString(in, "document") == "" {
 		return &graph.InputError{Field: "document", Msg: "is empty",
 			Hint: "give the path of the course document"}
 	}
-	f, err := d.open("document", path)
-	if err != nil {
-		return &graph.InputError{Field: "document", Msg: failureText(err),
-			Hint: "give the path of a readable text, Markdown, HTML or PDF file"}
-	}
-	fi, err := f.Stat()
-	f.Close()
-	if err == nil && fi.IsDir() {
-		return &graph.InputError{Field: "document", Msg: path + " is a directory",
-			Hint: "give the path of one file in it"}
-	}
 	if field, err := d.checkInputs(in); err != nil {
 		return &graph.InputError{Field: field, Msg: failureText(err)}
+	}
+	if _, _, err := d.readDocument(in, true); err != nil {
+		return &graph.InputError{Field: "document", Msg: failureText(err)}
 	}
 	return nil
 }
@@ -79,15 +73,54 @@ func (d *Deps) checkInputs(in graph.Input) (field string, err error) {
 		}
 		return "export", err
 	}
-	if err := d.probe("export", path); err != nil {
-		var pe *policies.Error
-		if errors.As(err, &pe) {
-			return "export", err
-		}
-		return "export", policies.Errorf(policies.BadRequest,
-			"export %s: cannot create its directory or a file in it: %w; choose a writable place", path, err)
+	if err := d.checkExportDir(path); err != nil {
+		return "export", err
 	}
 	return "", nil
+}
+
+// checkExportDir refuses an export whose directory is missing or cannot
+// be written: like `graphrun quiz export -o`, a run creates no directory.
+func (d *Deps) checkExportDir(path string) error {
+	dir := filepath.Dir(path)
+	fi, err := d.stat("export", dir)
+	var pe *policies.Error
+	switch {
+	case errors.As(err, &pe):
+		return err
+	case errors.Is(err, fs.ErrNotExist):
+		return missingDir(path)
+	case err != nil:
+		return unwritable(path, err)
+	case !fi.IsDir():
+		return policies.Errorf(policies.BadRequest,
+			"export %s: %s is not a directory; choose a file in a directory", path, dir)
+	}
+	if err := d.probe("export", path); err != nil {
+		if errors.As(err, &pe) {
+			return err
+		}
+		return unwritable(path, err)
+	}
+	return nil
+}
+
+// unwritable is the error of an export whose directory cannot be written.
+func unwritable(path string, err error) error {
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		err = pathErr.Err
+	}
+	return policies.Errorf(policies.BadRequest,
+		"export %s: cannot write in %s: %w; choose a writable place", path, filepath.Dir(path), err)
+}
+
+// missingDir is the error of an export whose directory does not exist.
+func missingDir(path string) error {
+	dir := filepath.Dir(path)
+	return policies.Errorf(policies.BadRequest,
+		"export %s: the directory %s does not exist; create it (mkdir -p %s) or export elsewhere",
+		path, dir, dir)
 }
 
 // exportFormat returns the format the export is written in: export_format

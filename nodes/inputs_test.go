@@ -57,7 +57,11 @@ func TestBadInputsFailBeforeAnyModelCall(t *testing.T) {
 			[]string{"q.csv", `".csv" names no export format`, "export_format"}},
 		{"an export under a file cannot be written",
 			map[string]any{"export": filepath.Join(file, "sub", "q.json")}, "export",
-			[]string{"cannot create its directory", "choose a writable place"}},
+			[]string{"cannot write in " + filepath.Join(file, "sub"), "choose a writable place"}},
+		{"an export in a missing directory is refused, not made",
+			map[string]any{"export": filepath.Join(dir, "missing", "deeper", "q.gift")}, "export",
+			[]string{"the directory " + filepath.Join(dir, "missing", "deeper") + " does not exist",
+				"create it (mkdir -p "}},
 		{"an export that is a directory is refused", map[string]any{"export": dir}, "export",
 			[]string{"is a directory", "quiz.json"}},
 		{"a missing document is refused", map[string]any{"document": filepath.Join(dir, "gone.md")},
@@ -87,6 +91,7 @@ func TestBadInputsFailBeforeAnyModelCall(t *testing.T) {
 	}
 	assert.Zero(t, calls.Load())
 	assert.NoFileExists(t, filepath.Join(dir, "q.csv"))
+	assert.NoDirExists(t, filepath.Join(dir, "missing"), "no directory is made for an export")
 }
 
 // withoutCheck returns the MCQ graph without its input check, so that its
@@ -147,6 +152,7 @@ func TestServedDirectoryConfinesTheDocumentAndTheExport(t *testing.T) {
 	require.NoError(t, err)
 	inside := filepath.Join(root, "cells.md")
 	require.NoError(t, os.WriteFile(inside, text, 0o644))
+	require.NoError(t, os.Mkdir(filepath.Join(root, "exports"), 0o755))
 	abs, err := filepath.Abs(biology)
 	require.NoError(t, err)
 	require.NoError(t, os.Symlink(abs, filepath.Join(root, "link.md")))
@@ -200,6 +206,27 @@ func TestServedDirectoryConfinesTheDocumentAndTheExport(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a missing document is named from the root", func(t *testing.T) {
+		h := newHarness(t, nil, nil)
+		h.deps.Root = root
+		for _, doc := range []string{"sub/gone.md", filepath.Join(root, "sub", "gone.md")} {
+			for _, g := range []*graph.Graph{h.g, withoutCheck(t, h.deps)} {
+				_, err := refusal(t, h.engine, g, map[string]any{"document": doc})
+				assert.ErrorContains(t, err, "sub/gone.md does not exist under the served root "+root)
+				assert.NotContains(t, err.Error(), "openat")
+			}
+		}
+	})
+	t.Run("an export in a missing directory inside the root is refused, not made", func(t *testing.T) {
+		h := newHarness(t, nil, nil)
+		h.deps.Root = root
+		input := map[string]any{"document": "cells.md", "export": "new/q.json"}
+		for _, g := range []*graph.Graph{h.g, withoutCheck(t, h.deps)} {
+			_, err := refusal(t, h.engine, g, input)
+			assert.ErrorContains(t, err, "export new/q.json: the directory new does not exist")
+		}
+		assert.NoDirExists(t, filepath.Join(root, "new"))
+	})
 	assert.NoDirExists(t, filepath.Join(outside, "new"), "nothing is created outside the root")
 	assert.NoFileExists(t, filepath.Join(outside, "gone.json"))
 }

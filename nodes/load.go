@@ -3,7 +3,6 @@ package nodes
 import (
 	"cmp"
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,8 +15,9 @@ import (
 // load checks the inputs, reads the document named in state field
 // document, cuts it into chunks and picks its key terms. It fails with
 // bad_request, before any model call, when an input is out of range, the
-// export cannot be written, or the document is missing, empty, binary or
-// unreadable.
+// export cannot be written, or the document is missing, empty, binary,
+// unreadable or without sentences. A document the input check read is not
+// read again.
 func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 	path := stateString(in, "document")
 	if path == "" {
@@ -27,21 +27,14 @@ func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 	if _, err := d.checkInputs(in); err != nil {
 		return nil, err
 	}
-	doc, err := content.Load(path, content.Options{Open: func(name string) (*os.File, error) {
-		return d.open("document", name)
-	}})
+	doc, chunks, err := d.readDocument(in, false)
 	if err != nil {
-		return nil, policies.New(policies.BadRequest, err)
+		return nil, err
 	}
-	chunks := content.Split(doc, stateInt(in, "chunk_tokens", 0))
 	if max := stateInt(in, "max_chunks", 0); max > 0 && len(chunks) > max {
 		chunks = chunks[:max]
 	} else if target := stateInt(in, "target", 0); max == 0 && target > 0 {
 		chunks = spread(chunks, target, stateInt(in, "per_chunk", 2))
-	}
-	if len(chunks) == 0 {
-		return nil, policies.Errorf(policies.BadRequest,
-			"%s: no text to make questions from; check that the file holds prose", path)
 	}
 	offline := d.Primary == nil
 	if offline {

@@ -2,9 +2,10 @@ package nodes_test
 
 import (
 	"context"
-	"errors"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -130,7 +131,7 @@ func TestEveryModelCallFailingStillEndsWithTemplateQuestions(t *testing.T) {
 	assert.Equal(t, 3, res.Counters.Fallbacks)
 }
 
-func TestBadDocumentFailsBeforeAnyModelCall(t *testing.T) {
+func TestUnusableDocumentsAreRefusedBeforeTheRunStarts(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
@@ -139,25 +140,87 @@ func TestBadDocumentFailsBeforeAnyModelCall(t *testing.T) {
 	primary, err := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "m"})
 	require.NoError(t, err)
 	h := newHarness(t, primary, nil)
-	for _, doc := range []string{"../testdata/documents/empty.txt", "../testdata/documents/binary.bin",
-		"../testdata/documents/no-such-file.md"} {
-		t.Run(filepath.Base(doc)+" is refused with its name", func(t *testing.T) {
-			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{
-				Input: map[string]any{"document": doc}})
-			require.Error(t, err)
-			assert.Contains(t, err.Error(), filepath.Base(doc))
-			var ie *graph.InputError
-			if errors.As(err, &ie) {
-				// The input check finds a missing file before the run.
-				assert.Equal(t, "document", ie.Field)
-				assert.Nil(t, res)
-				return
+	dir := t.TempDir()
+
+	tests := []struct {
+		name string
+		file string // the document, made by make when set
+		make func() []byte
+		want string
+	}{
+		{"a missing file", "../testdata/documents/no-such-file.md", nil, "no such file"},
+		{"an empty file", "../testdata/documents/empty.txt", nil, "the document is empty"},
+		{"a binary file", "../testdata/documents/binary.bin", nil, "the document is binary"},
+		{"random bytes named .pdf", filepath.Join(dir, "random.pdf"), func() []byte {
+			b := make([]byte, 4096)
+			r := rand.New(rand.NewPCG(1, 2))
+			for i := range b {
+				b[i] = byte(r.Uint32())
 			}
-			// What the file holds, load finds out.
+			return b
+		}, "random.pdf: the document is binary"},
+		{"a PDF cut short", filepath.Join(dir, "cut.pdf"), func() []byte {
+			b, err := os.ReadFile("../examples/cs_good-enough-practices-scientific-computing.pdf")
+			require.NoError(t, err)
+			return b[:5000]
+		}, "cut.pdf: the PDF is cut short"},
+		{"HTML without text", "../testdata/documents/no-text.html", nil, "has no readable text"},
+		{"headings and list items without a sentence", "testdata/documents/outline.md", nil,
+			"outline.md: the document has no sentences a question can be made from"},
+		{"megabytes of word soup on one line", filepath.Join(dir, "soup.txt"), func() []byte {
+			return []byte(wordSoup(500_000))
+		}, "soup.txt: the document has no sentences a question can be made from"},
+	}
+	for _, tt := range tests {
+		if tt.make != nil {
+			require.NoError(t, os.WriteFile(tt.file, tt.make(), 0o644))
+		}
+		t.Run(tt.name+" is refused by the input check with load's message", func(t *testing.T) {
+			before := threads(t, h.store)
+			res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{
+				Input: map[string]any{"document": tt.file}})
+			var ie *graph.InputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, "document", ie.Field)
+			assert.Nil(t, res, "nothing ran")
+			assert.Equal(t, before, threads(t, h.store), "no thread is left behind")
+			assert.Contains(t, ie.Msg, filepath.Base(tt.file))
+			assert.Contains(t, ie.Msg, tt.want)
+
+			// A graph without the check meets the same document in load.
+			res, err = h.engine.Run(context.Background(), withoutCheck(t, h.deps),
+				graph.RunOptions{Input: map[string]any{"document": tt.file}})
+			require.Error(t, err)
 			assert.Equal(t, graph.Failed, res.Status)
 			assert.Equal(t, "bad_request", res.Error.Class)
 			assert.Equal(t, "load", res.Error.Node)
+			assert.Equal(t, ie.Msg, res.Error.Message, "the check and load say the same")
 		})
 	}
 	assert.Zero(t, calls.Load())
+}
+
+// threads counts the threads in store.
+func threads(t *testing.T, store graph.Store) int {
+	t.Helper()
+	ths, err := store.Threads(context.Background(), graph.ThreadFilter{})
+	require.NoError(t, err)
+	return len(ths)
+}
+
+// wordSoup returns n words picked at random from a short list, on one
+// line and without a full stop: text that fills chunks and holds no
+// sentence.
+func wordSoup(n int) string {
+	words := strings.Fields("cell membrane nucleus protein energy organelle " +
+		"ribosome vesicle enzyme wall plant animal")
+	r := rand.New(rand.NewPCG(7, 7))
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(words[r.IntN(len(words))])
+	}
+	return b.String()
 }

@@ -3,12 +3,14 @@ package nodes
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/nodes/llm"
 	"github.com/graphrun/graphrun/nodes/mcq"
 	"github.com/graphrun/graphrun/policies"
 )
@@ -65,7 +67,8 @@ func (d *Deps) report(_ context.Context, in graph.Input) (graph.Update, error) {
 		"seconds":           took.Seconds(),
 		"offline":           in.State["offline"] == true,
 	}
-	warnings := d.warnings(records)
+	rep["degraded"] = degradedChunks(records)
+	warnings := d.warnings(in.Graph, records)
 	if len(warnings) > 0 {
 		rep["warnings"] = warnings
 	}
@@ -115,7 +118,10 @@ func summary(qs []mcq.Question, rep map[string]any, failures []failureRecord,
 	for _, w := range warnings {
 		fmt.Fprintf(&b, "  %s\n", w)
 	}
-	fmt.Fprintf(&b, "  chunks       %d, %d degraded or failed\n", rep["chunks"], len(failures))
+	fmt.Fprintf(&b, "  chunks       %d, %d degraded or failed\n", rep["chunks"], rep["degraded"])
+	for _, l := range breakerLines(failures) {
+		fmt.Fprintf(&b, "    %s\n", l)
+	}
 	for _, g := range groupFailures(failures) {
 		fmt.Fprintf(&b, "    %s\n", g)
 	}
@@ -124,7 +130,7 @@ func summary(qs []mcq.Question, rep map[string]any, failures []failureRecord,
 	fmt.Fprintf(&b, "  tokens       %d prompt, %d completion, %d wasted on discarded answers\n",
 		rep["prompt_tokens"], rep["completion_tokens"], rep["wasted_tokens"])
 	took := time.Duration(rep["seconds"].(float64) * float64(time.Second))
-	fmt.Fprintf(&b, "  time         %s\n", took.Round(time.Millisecond))
+	fmt.Fprintf(&b, "  time         %s from load to report\n", took.Round(time.Millisecond))
 	fmt.Fprintf(&b, "  saved        %d new question(s) in quiz %q\n", rep["saved"], rep["quiz"])
 	if e := rep["exported"]; e != "" {
 		fmt.Fprintf(&b, "  exported     %s\n", e)
@@ -182,7 +188,9 @@ func (f failureRecord) hops() []hop {
 const maxMessage = 600
 
 // line tells what happened to the chunk and the chain of failures that
-// led there, from the first.
+// led there, from the first. A refusal by an open breaker reads the same
+// for every chunk it met, without the failure that opened the breaker,
+// which [breakerLines] tells once.
 func (f failureRecord) line() string {
 	hs := f.hops()
 	if len(hs) == 0 {
@@ -190,6 +198,10 @@ func (f failureRecord) line() string {
 	}
 	parts := make([]string, len(hs))
 	for i, h := range hs {
+		if b, ok := parseBreakerOpen(h); ok {
+			parts[i] = h.Class + " in " + h.Node + ": " + b.refusal()
+			continue
+		}
 		s := h.Class + " in " + h.Node
 		if h.Attempts > 1 {
 			s += fmt.Sprintf(" (%d attempts)", h.Attempts)
@@ -197,6 +209,69 @@ func (f failureRecord) line() string {
 		parts[i] = s + ": " + truncate(h.Message, maxMessage)
 	}
 	return f.Outcome + " after " + strings.Join(parts, "; then ")
+}
+
+// degradedChunks counts the chunks the records name: those that degraded
+// to another generator or model, or failed.
+func degradedChunks(failures []failureRecord) int {
+	seen := map[string]bool{}
+	for _, f := range failures {
+		seen[f.Chunk] = true
+	}
+	return len(seen)
+}
+
+// breakerOpen is what the message of a breaker_open failure says: which
+// breaker refused the call, in which state, and, when the breaker opened
+// during the refused node's own retries, the failure that opened it.
+type breakerOpen struct {
+	name, state string
+	cause       hop // zero when the message does not tell
+}
+
+// breakerRE reads the message policies gives a breaker_open failure:
+// `breaker "NAME" is STATE: REASON`, followed by `, after CLASS: CAUSE`
+// when the call's own failures opened it.
+var breakerRE = regexp.MustCompile(`(?s)^breaker "([^"]+)" is ([a-z-]+): .*?(?:, after ([a-z_]+): (.*))?$`)
+
+// parseBreakerOpen reads h as a breaker_open failure.
+func parseBreakerOpen(h hop) (breakerOpen, bool) {
+	if h.Class != string(policies.BreakerOpen) {
+		return breakerOpen{}, false
+	}
+	m := breakerRE.FindStringSubmatch(h.Message)
+	if m == nil {
+		return breakerOpen{}, false
+	}
+	b := breakerOpen{name: m[1], state: m[2]}
+	if m[3] != "" {
+		b.cause = hop{Class: m[3], Node: h.Node, Message: m[4]}
+	}
+	return b, true
+}
+
+// refusal is the refusal without its cause.
+func (b breakerOpen) refusal() string { return fmt.Sprintf("breaker %q is %s", b.name, b.state) }
+
+// breakerLines tells, once for each breaker that refused calls, the
+// failure that opened it, from the first chunk whose refusal says so.
+func breakerLines(failures []failureRecord) []string {
+	failures = slices.Clone(failures)
+	slices.SortStableFunc(failures, func(a, b failureRecord) int { return a.Index - b.Index })
+	told := map[string]bool{}
+	var out []string
+	for _, f := range failures {
+		for _, h := range f.hops() {
+			b, ok := parseBreakerOpen(h)
+			if !ok || b.cause.Class == "" || told[b.name] {
+				continue
+			}
+			told[b.name] = true
+			out = append(out, fmt.Sprintf("breaker %q opened after %s in %s: %s", b.name,
+				b.cause.Class, b.cause.Node, truncate(b.cause.Message, maxMessage)))
+		}
+	}
+	return out
 }
 
 // failureGroup is the chunks whose failures read the same, in document
@@ -255,38 +330,75 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// warnings names what a person must fix when chunks degraded because the
-// primary model refused the key, ran out of quota or does not exist: one
-// line per class. The first failure of a chunk's chain is the primary
-// model's, since every chunk is first sent there.
-func (d *Deps) warnings(failures []failureRecord) []string {
+// warnings names what a person must fix when chunks degraded because a
+// model refused the key, ran out of quota or does not exist, or its server
+// could not be reached: one line per model and class (per server for an
+// unreachable one), whichever way the chunk went on. Every failure of a
+// chunk's chain counts, and so does the failure that opened a breaker.
+// graphName finds the provider each node called; when this process did not
+// see it, the first failure of a chain is the primary model's, since every
+// chunk is first sent there.
+func (d *Deps) warnings(graphName string, failures []failureRecord) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, f := range failures {
-		hs := f.hops()
-		if len(hs) == 0 || seen[hs[0].Class] {
-			continue
-		}
-		first := hs[0]
-		var what, fix string
-		switch policies.Class(first.Class) {
-		case policies.Auth:
-			what, fix = "refused the key", "check "+EnvAPIKey
-		case policies.Quota:
-			what, fix = "has no quota left", "check the account's plan and billing"
-			if d.Backup == nil {
-				fix += ", or set " + EnvBackupModel + " to a backup model"
+		for i, h := range f.hops() {
+			found := []hop{h}
+			if b, ok := parseBreakerOpen(h); ok && b.cause.Class != "" {
+				found = append(found, b.cause)
 			}
-		case policies.ModelUnavailable:
-			what, fix = "is unavailable", "check "+EnvModel+" and "+EnvBaseURL
-		default:
-			continue
+			provider := d.providerOf(graphName, h.Node)
+			if provider == "" && i == 0 {
+				provider = "primary"
+			}
+			for _, c := range found {
+				key, text := d.warning(provider, c)
+				if text != "" && !seen[key] {
+					seen[key] = true
+					out = append(out, text)
+				}
+			}
 		}
-		seen[first.Class] = true
-		out = append(out, fmt.Sprintf("warning: the primary model %s (%s in %s): %s; %s",
-			what, first.Class, first.Node, truncate(first.Message, maxMessage), fix))
 	}
 	return out
+}
+
+// warning returns the warning a failure of a node calling provider calls
+// for, and the key that tells it apart from others; text is "" when the
+// failure needs no action of the person running graphrun.
+func (d *Deps) warning(provider string, h hop) (key, text string) {
+	if ce, ok := llm.ParseConnectError(h.Message); ok {
+		env := EnvBaseURL
+		if provider == "backup" {
+			env = EnvBackupURL
+		}
+		return "connect " + ce.BaseURL, fmt.Sprintf(
+			"warning: could not connect to %s (%s in %s): %s; check %s and that the server is running",
+			ce.BaseURL, h.Class, h.Node, truncate(ce.Reason, maxMessage), env)
+	}
+	model, modelEnv, urlEnv := "the "+provider+" model", EnvModel, EnvBaseURL
+	switch provider {
+	case "":
+		model = "the model of node " + h.Node
+	case "backup":
+		modelEnv, urlEnv = EnvBackupModel, EnvBackupURL
+	}
+	var what, fix string
+	switch policies.Class(h.Class) {
+	case policies.Auth:
+		what, fix = "refused the key", "check "+EnvAPIKey
+	case policies.Quota:
+		what, fix = "has no quota left", "check the account's plan and billing"
+		if provider == "primary" && d.Backup == nil {
+			fix += ", or set " + EnvBackupModel + " to a backup model"
+		}
+	case policies.ModelUnavailable:
+		what, fix = "is unavailable", "check "+modelEnv+" and "+urlEnv
+	default:
+		return "", ""
+	}
+	return provider + " " + h.Class, fmt.Sprintf("warning: %s %s (%s in %s): %s; %s",
+		model, what, h.Class, h.Node, truncate(h.Message, maxMessage), fix)
 }
 
 // truncate cuts s to at most n runes, marking the cut.

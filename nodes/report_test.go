@@ -1,8 +1,12 @@
 package nodes_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -63,7 +67,12 @@ func TestReportTellsTheWholeChainOfFailuresAndWarnsOnce(t *testing.T) {
 
 			summary := res.State["summary"].(string)
 			assert.Contains(t, summary, tt.chain)
+			warnings := 1
 			if tt.backup {
+				warnings = 2
+				assert.Equal(t, 1, strings.Count(summary,
+					"warning: the backup model has no quota left (quota in generate_backup): "),
+					"the backup model is warned of too")
 				assert.Contains(t, summary, "; then quota in generate_backup: ")
 				assert.NotContains(t, summary, "set GRAPHRUN_BACKUP_MODEL", "it is set")
 				assert.Contains(t, summary, fmt.Sprintf("%d errors, %d fallbacks", 2*tt.chunks, 2*tt.chunks))
@@ -79,7 +88,8 @@ func TestReportTellsTheWholeChainOfFailuresAndWarnsOnce(t *testing.T) {
 				assert.NotContains(t, summary, "warning:")
 			} else {
 				assert.Equal(t, 1, strings.Count(summary, tt.warning), summary)
-				assert.Equal(t, 1, strings.Count(summary, "warning:"), "one warning per class")
+				assert.Equal(t, warnings, strings.Count(summary, "warning:"),
+					"one warning per model and class")
 			}
 			if tt.chunks > 1 {
 				assert.Contains(t, summary, "chunks ", "the chunks share one line")
@@ -88,6 +98,102 @@ func TestReportTellsTheWholeChainOfFailuresAndWarnsOnce(t *testing.T) {
 			assert.Regexp(t, `resilience   \d+ retries, \d+ errors, \d+ fallbacks`, summary)
 		})
 	}
+}
+
+// quotaBody is the answer of a server whose account has no credit left.
+const quotaBody = `{"error":{"message":"You exceeded your current quota",` +
+	`"type":"insufficient_quota","code":"insufficient_quota"}}`
+
+// failModel answers every request for model with status and body, and
+// passes the others on.
+func failModel(model string, status int, body string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			data, _ := io.ReadAll(r.Body)
+			var req struct{ Model string }
+			_ = json.Unmarshal(data, &req)
+			if req.Model != model {
+				r.Body = io.NopCloser(bytes.NewReader(data))
+				next.ServeHTTP(w, r)
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		})
+	}
+}
+
+func TestReportCountsAndNamesEveryChunkThatDidNotComeFromThePrimaryModel(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    llmsim.Options
+		wrap    func(http.Handler) http.Handler
+		doc     string
+		line    string // the line of every degraded chunk
+		warning string // "" when none is due
+	}{
+		{"a chunk the backup model answered after a quota error is degraded and warned of",
+			llmsim.Options{Seed: 1}, failModel("sim-primary", 429, quotaBody), constitution,
+			": degraded to the backup model sim-backup after quota in generate: " +
+				"server answered 429 (code=insufficient_quota, type=insufficient_quota): " +
+				"You exceeded your current quota",
+			"warning: the primary model has no quota left (quota in generate): "},
+		{"a chunk split for a small context is degraded, with no warning",
+			llmsim.Options{Seed: 1, ContextTokens: 250}, nil, biology,
+			": split into 2 parts for the primary model sim-primary after content_too_long in generate: ",
+			""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, primary, backup := simClients(t, tt.opts, tt.wrap)
+			h := newHarness(t, primary, backup)
+			h.engine = graph.NewEngine(graph.Options{Store: h.store,
+				Clock: policiestest.NewFakeClock(policiestest.Epoch)})
+			res := h.run("degraded", map[string]any{"document": tt.doc, "max_chunks": 3})
+
+			summary := res.State["summary"].(string)
+			report := res.State["report"].(map[string]any)
+			var failures []map[string]any
+			require.NoError(t, graph.Decode(res.State["failures"], &failures))
+			require.NotEmpty(t, failures, "some chunk degraded")
+			assert.EqualValues(t, len(failures), report["degraded"])
+			assert.Contains(t, summary, fmt.Sprintf("chunks       3, %d degraded or failed", len(failures)))
+			assert.NotContains(t, summary, "0 degraded or failed")
+			assert.Contains(t, summary, tt.line)
+			if tt.warning == "" {
+				assert.NotContains(t, summary, "warning:")
+				return
+			}
+			assert.Equal(t, 1, strings.Count(summary, tt.warning), summary)
+			assert.Equal(t, 1, strings.Count(summary, "warning:"), summary)
+		})
+	}
+}
+
+func TestReportWarnsOfAServerThatCannotBeReachedAndTellsTheBreakerOnce(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	base := "http://" + ln.Addr().String() + "/v1"
+	require.NoError(t, ln.Close())
+	primary, err := llm.New(llm.Config{Provider: "primary", BaseURL: base, APIKey: "sk-test",
+		Model: "m1"})
+	require.NoError(t, err)
+	h := newHarness(t, primary, nil)
+	h.engine = graph.NewEngine(graph.Options{Store: h.store,
+		Clock: policiestest.NewFakeClock(policiestest.Epoch)})
+	res := h.run("unreachable", map[string]any{"document": constitution, "max_chunks": 8})
+
+	summary := res.State["summary"].(string)
+	assert.Equal(t, 1, strings.Count(summary, "warning: could not connect to "+base+
+		" (server_error in generate): "), summary)
+	assert.Contains(t, summary, "; check OPENAI_BASE_URL and that the server is running")
+	assert.Equal(t, 1, strings.Count(summary, "warning:"), "one warning for one server")
+	assert.Equal(t, 1, strings.Count(summary, `breaker "primary" opened after server_error in generate: `+
+		"llm: could not connect to "+base), "the failure that opened the breaker is told once")
+	assert.Contains(t, summary, `after breaker_open in generate: breaker "primary" is open`+"\n")
+	assert.NotContains(t, summary, "circuit breaker is open", "the refusal is not repeated")
+	assert.Contains(t, summary, "chunks       8, 8 degraded or failed")
 }
 
 func TestReportKeepsALongFirstMessageWhole(t *testing.T) {

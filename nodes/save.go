@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 
 	"github.com/graphrun/graphrun/graph"
 	"github.com/graphrun/graphrun/nodes/quiz"
@@ -50,7 +51,7 @@ func (d *Deps) unsave(ctx context.Context, in graph.Input) (graph.Update, error)
 // export writes the quiz to the file named in `export`, in the format
 // `export_format` names or else the file's extension: json, markdown,
 // gift, moodle (Moodle XML) or qti. An unknown format fails the node
-// rather than falling back to one.
+// rather than falling back to one, and a missing directory is not created.
 func (d *Deps) export(_ context.Context, in graph.Input) (graph.Update, error) {
 	path := stateString(in, "export")
 	if path == "" {
@@ -69,6 +70,9 @@ func (d *Deps) export(_ context.Context, in graph.Input) (graph.Update, error) {
 		var pe *policies.Error
 		if errors.As(err, &pe) {
 			return nil, err
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, missingDir(path)
 		}
 		return nil, policies.Errorf(policies.BadRequest, "export %s: %w; choose a writable place", path, err)
 	}

@@ -56,7 +56,10 @@ func ParseChaos(s string) (node string, c ChaosSpec, err error) {
 	const want = `want node=class:rate[:retry_after], like "generate=rate_limit:0.3:2s"`
 	node, rest, ok := strings.Cut(s, "=")
 	node = strings.TrimSpace(node)
-	if !ok || node == "" {
+	switch {
+	case !ok:
+		return "", ChaosSpec{}, fmt.Errorf("chaos %q: =class:rate is missing (%s)", s, want)
+	case node == "":
 		return "", ChaosSpec{}, fmt.Errorf("chaos %q: no node name (%s)", s, want)
 	}
 	parts := strings.Split(rest, ":")

@@ -12,8 +12,9 @@
 // writes (see nodes.Deps.Root). Requests to the API and to /metrics need a
 // bearer token when one is configured; /healthz and /readyz never do.
 //
-// [Server.Shutdown] stops taking runs and cancels those in progress, which
-// the engine stops at a checkpoint and leaves resumable;
+// [Server.Shutdown] drains the server: it stops taking runs and lets each
+// run in progress go on to its next checkpoint, where it stops, resumable;
+// a run still mid-step at the drain timeout is canceled.
 // [Server.ResumeInterrupted] picks them up again after a restart. The
 // routes are listed by [Server.Routes] and described in docs/openapi.yaml.
 package server

@@ -109,3 +109,43 @@ func TestCheckListen(t *testing.T) {
 		})
 	}
 }
+
+func TestMalformedBodiesAreExplained(t *testing.T) {
+	f := newFixture(t, options{})
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"an array says the body must be an object", `[]`,
+			[]string{"the body is an array, not an object", "input", "thread"}},
+		{"a string says the body must be an object", `"ada"`,
+			[]string{"the body is a string, not an object"}},
+		{"input of the wrong kind is named with its place", `{"input": []}`,
+			[]string{"field input, at line 1, column 11, is an array", "object of state fields"}},
+		{"a thread of the wrong kind is named with its place", `{"thread": 5}`,
+			[]string{"field thread, at line 1, column 12, is a number", "a string"}},
+		{"a syntax error is placed by line and column", "{\n  \"input\": {\"name\": ada}}",
+			[]string{"not valid JSON", `unexpected 'a' at line 2, column 21`}},
+		{"a cut-off body says where it ends", `{"input": {"name": "ada"}`,
+			[]string{"ends at line 1, column 26", "close every"}},
+		{"a second value is placed", `{} {}`,
+			[]string{"goes on after its JSON object, at line 1, column 4"}},
+		{"an unknown field is named", `{"inputs": {}}`,
+			[]string{`unknown field "inputs"`, "input and thread"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := f.do(t, "POST", "/v1/graphs/hello/runs", tt.body)
+			assert.Equal(t, http.StatusBadRequest, status)
+			e := errorOf(t, body)
+			assert.Equal(t, server.CodeBadJSON, e.Code)
+			for _, want := range tt.want {
+				assert.Contains(t, e.Message, want)
+			}
+			for _, internal := range []string{"Go ", "server.", "interface", "json:", "map["} {
+				assert.NotContains(t, e.Message, internal, "an internal name in the message")
+			}
+		})
+	}
+}

@@ -10,9 +10,17 @@ import (
 
 // streamEvents streams a thread's events as Server-Sent Events: those of
 // its latest execution in this process so far, then the rest as they
-// happen. The stream ends when the run returns.
+// happen. The stream ends when the run returns. A run of the thread that
+// is starting is waited for: it becomes the latest execution if it starts.
 func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	thread := r.PathValue("thread")
+	if st := s.startingExecution(thread); st != nil {
+		select {
+		case <-st.started:
+		case <-r.Context().Done():
+			return
+		}
+	}
 	x := s.execution(thread)
 	if x == nil {
 		if _, ok := s.loadOr404(w, r, thread); !ok {
@@ -34,7 +42,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 
 	past, ch := x.subscribe()
 	for _, ev := range past {
-		writeEvent(w, ev)
+		s.writeEvent(w, ev)
 	}
 	flusher.Flush()
 	if ch == nil {
@@ -47,7 +55,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 			if !ok {
 				return
 			}
-			writeEvent(w, ev)
+			s.writeEvent(w, ev)
 			flusher.Flush()
 		case <-r.Context().Done():
 			return
@@ -55,7 +63,10 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func writeEvent(w http.ResponseWriter, ev graph.Event) {
+// writeEvent writes ev as a Server-Sent Event, its error in the words of
+// the API.
+func (s *Server) writeEvent(w http.ResponseWriter, ev graph.Event) {
+	ev.Error = s.plainText(ev.Error)
 	data, err := json.Marshal(ev)
 	if err != nil {
 		return

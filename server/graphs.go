@@ -13,9 +13,8 @@ type GraphInfo struct {
 	Doc    string   `json:"doc,omitempty"`
 	Source string   `json:"source,omitempty"`
 	Nodes  []string `json:"nodes"`
-	// Inputs are the state fields a run's input may set: every declared
-	// field, since the graph does not say which ones its nodes write.
-	// Required and Doc tell a client which ones it is meant to set.
+	// Inputs are the state fields a run's input may set: those the
+	// graph's `input:` lists, or every declared field when it lists none.
 	Inputs []InputInfo `json:"inputs"`
 }
 
@@ -52,10 +51,7 @@ func describeGraph(name string, g *graph.Graph) GraphInfo {
 	for _, n := range spec.Nodes {
 		info.Nodes = append(info.Nodes, n.Name)
 	}
-	for _, f := range spec.State {
-		if f.Name == graph.LastError { // the engine's own; no input sets it
-			continue
-		}
+	for _, f := range g.Inputs() {
 		info.Inputs = append(info.Inputs, InputInfo{Name: f.Name, Type: f.Type,
 			Required: f.Required, Default: f.Default, Doc: f.Doc})
 	}

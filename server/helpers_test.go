@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -80,6 +82,18 @@ edges:
   - {from: greet, to: END}
 `
 
+// holdGraph waits in its only node until the test opens the gate.
+const holdGraph = `
+name: hold
+state:
+  passed: {type: bool}
+nodes:
+  wait: {run: test.wait}
+edges:
+  - {from: START, to: wait}
+  - {from: wait, to: END}
+`
+
 // fixture is a server under test and what it runs on.
 type fixture struct {
 	srv      *server.Server
@@ -87,8 +101,37 @@ type fixture struct {
 	store    graph.Store
 	metrics  *telemetry.Metrics
 	breakers *policies.Breakers
+	logs     *logBuffer
 	gate     chan struct{}
 	failing  atomic.Bool
+	// canceled says a test.wait node saw its context end.
+	canceled atomic.Bool
+}
+
+// logBuffer holds the server's log lines. It is safe for concurrent use.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// canceled returns a context that has ended: a shutdown given it cancels
+// the runs left at once.
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
 }
 
 type options struct {
@@ -105,10 +148,10 @@ func newFixture(t *testing.T, o options) *fixture {
 	store, err := sqlite.Open(o.dbPath, sqlite.Options{})
 	require.NoError(t, err)
 	f := &fixture{store: store, metrics: telemetry.NewMetrics(),
-		breakers: policies.NewBreakers(), gate: make(chan struct{})}
+		breakers: policies.NewBreakers(), logs: &logBuffer{}, gate: make(chan struct{})}
 	reg := f.registry()
 	graphs := map[string]*graph.Graph{}
-	for _, src := range []string{helloGraph, gateGraph, flakyGraph, needsGraph} {
+	for _, src := range []string{helloGraph, gateGraph, holdGraph, flakyGraph, needsGraph} {
 		g, err := graph.LoadData([]byte(src), "test.yaml", reg)
 		require.NoError(t, err)
 		graphs[g.Name()] = g
@@ -116,12 +159,13 @@ func newFixture(t *testing.T, o options) *fixture {
 	e := graph.NewEngine(graph.Options{Store: store, Breakers: f.breakers,
 		Listeners: []graph.Listener{f.metrics.Listen}})
 	f.srv, err = server.New(server.Config{Engine: e, Graphs: graphs, Metrics: f.metrics,
-		Token: o.token, MaxBodyBytes: o.maxBody})
+		Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Token: o.token,
+		MaxBodyBytes: o.maxBody})
 	require.NoError(t, err)
 	f.http = httptest.NewServer(f.srv)
 	t.Cleanup(func() {
 		f.http.Close()
-		_ = f.srv.Shutdown(context.Background())
+		_ = f.srv.Shutdown(canceled())
 		store.Close()
 	})
 	return f
@@ -139,6 +183,7 @@ func (f *fixture) registry() *graph.Registry {
 		case <-f.gate:
 			return nil, nil
 		case <-ctx.Done():
+			f.canceled.Store(true)
 			return nil, ctx.Err()
 		}
 	})

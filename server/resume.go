@@ -27,12 +27,10 @@ func (s *Server) ResumeInterrupted(ctx context.Context) ([]string, error) {
 		if x == nil {
 			continue
 		}
-		go func(thread string) {
-			defer s.wg.Done()
-			res, err := s.cfg.Engine.Resume(s.base, g, thread,
-				graph.RunOptions{Listeners: []graph.Listener{x.listen}})
-			x.finish(res, err)
-		}(in.Thread)
+		thread := in.Thread
+		s.spawn(x, func(ctx context.Context, o graph.RunOptions) (*graph.Result, error) {
+			return s.cfg.Engine.Resume(ctx, g, thread, o)
+		})
 		resumed = append(resumed, in.Thread)
 	}
 	return resumed, nil

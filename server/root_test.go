@@ -37,7 +37,7 @@ func newMCQFixture(t *testing.T, root string) *fixture {
 	f := &fixture{srv: srv, http: httptest.NewServer(srv), store: store}
 	t.Cleanup(func() {
 		f.http.Close()
-		_ = srv.Shutdown(context.Background())
+		_ = srv.Shutdown(canceled())
 		deps.Close()
 		store.Close()
 	})
@@ -50,6 +50,8 @@ func TestRunsStayInsideTheRoot(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(root, "cells.md"), doc, 0o644))
 	require.NoError(t, os.Symlink("/etc/passwd", filepath.Join(root, "link.md")))
+	// An export goes into a directory that exists.
+	require.NoError(t, os.Mkdir(filepath.Join(root, "out"), 0o755))
 	outside := t.TempDir()
 	f := newMCQFixture(t, root)
 
@@ -69,8 +71,12 @@ func TestRunsStayInsideTheRoot(t *testing.T) {
 		{"a climb out of the root is refused",
 			map[string]any{"document": root + "/../../../../../../../etc/passwd"},
 			"document", "outside the served directory", ""},
-		{"a document missing from the root is refused",
-			map[string]any{"document": "gone.md"}, "document", "no such file", ""},
+		{"a document missing from the root is refused and named from the root",
+			map[string]any{"document": "gone.md"}, "document",
+			"gone.md does not exist under the served root", ""},
+		{"a missing document given by its full path is named from the root",
+			map[string]any{"document": filepath.Join(root, "sub", "gone.md")}, "document",
+			"sub/gone.md does not exist under the served root", ""},
 		{"an export outside the root is refused and writes nothing",
 			map[string]any{"document": filepath.Join(root, "cells.md"),
 				"export": filepath.Join(outside, "x", "pwned.json")},
@@ -103,6 +109,7 @@ func TestRunsStayInsideTheRoot(t *testing.T) {
 			assert.Equal(t, server.CodeInvalidInput, refusal.Error.Code)
 			assert.Equal(t, tt.field, refusal.Error.Field)
 			assert.Contains(t, refusal.Error.Message, tt.error)
+			assert.NotContains(t, refusal.Error.Message, "openat", "a system call in the message")
 			if tt.written != "" {
 				assert.NoFileExists(t, tt.written, "nothing is written outside the root")
 				assert.NoDirExists(t, tt.written, "nothing is written outside the root")

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -50,7 +48,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req StartRequest
-	if !decodeBody(w, r, &req) {
+	if !s.decodeBody(w, r, &req, startShape) {
 		return
 	}
 	thread := req.Thread
@@ -59,7 +57,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 	}
 	o := graph.RunOptions{Thread: thread, Input: req.Input}
 	s.launch(w, g, thread, func(ctx context.Context, o2 graph.RunOptions) (*graph.Result, error) {
-		o.Listeners = o2.Listeners
+		o.Listeners, o.Stop = o2.Listeners, o2.Stop
 		return s.cfg.Engine.Run(ctx, g, o)
 	})
 }
@@ -107,15 +105,7 @@ func (s *Server) launch(w http.ResponseWriter, g *graph.Graph, thread string,
 		writeError(w, status, code, msg)
 		return
 	}
-	go func() {
-		defer s.wg.Done()
-		res, err := fn(s.base, graph.RunOptions{Listeners: []graph.Listener{x.listen}})
-		if err != nil && res == nil {
-			s.cfg.Logger.Warn("run did not start", "graph", g.Name(), "thread", thread,
-				"error", err.Error())
-		}
-		x.finish(res, err)
-	}()
+	s.spawn(x, fn)
 
 	// The engine checks the input and the thread before run_started, so
 	// an error that comes before it is the request's, answered here.
@@ -128,19 +118,41 @@ func (s *Server) launch(w http.ResponseWriter, g *graph.Graph, thread string,
 		Status: graph.Running, Active: true})
 }
 
-// admit registers a new execution of thread, unless the server is
-// draining, at its bound, or already running the thread.
+// spawn runs fn in the background as the admitted execution x, in x's
+// context. Once the run starts, x becomes the thread's execution here;
+// a run that returns without starting leaves no trace, so the thread's
+// previous execution, events and all, stays what the API shows.
+func (s *Server) spawn(x *execution,
+	fn func(context.Context, graph.RunOptions) (*graph.Result, error)) {
+	x.onStart = func() { s.promote(x) }
+	go func() {
+		defer s.wg.Done()
+		res, err := fn(x.ctx, graph.RunOptions{Listeners: []graph.Listener{x.listen}, Stop: x.stop})
+		if err != nil && res == nil {
+			s.cfg.Logger.Warn("run did not start", "graph", x.graph, "thread", x.thread,
+				"error", err.Error())
+			s.withdraw(x)
+		}
+		x.finish(res, err)
+	}()
+}
+
+// admit registers a new execution of thread as starting, unless the
+// server is draining, at its bound, or already running the thread.
 func (s *Server) admit(graphName, thread string) (*execution, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.draining {
-		return nil, CodeDraining, "the server is shutting down and takes no new runs"
+		return nil, CodeDraining, msgDraining
 	}
-	active := 0
+	active := len(s.starting)
 	for _, x := range s.execs {
 		if _, _, done := x.outcome(); !done {
 			active++
 		}
+	}
+	if _, ok := s.starting[thread]; ok {
+		return nil, CodeRunActive, "thread " + thread + " is starting here already"
 	}
 	if old, ok := s.execs[thread]; ok {
 		if _, _, done := old.outcome(); !done {
@@ -150,10 +162,35 @@ func (s *Server) admit(graphName, thread string) (*execution, string, string) {
 	if s.cfg.MaxRuns > 0 && active >= s.cfg.MaxRuns {
 		return nil, CodeTooManyRuns, fmt.Sprintf("%d runs in progress; try again later", active)
 	}
-	x := newExecution(graphName, thread)
-	s.execs[thread] = x
+	x := newExecution(s.base, graphName, thread)
+	s.starting[thread] = x
 	s.wg.Add(1)
 	return x, "", ""
+}
+
+// msgDraining is what a request for a new run hears while the server
+// drains.
+const msgDraining = "the server is shutting down: it takes no new runs while those in " +
+	"progress stop at a checkpoint; send the request again once it is back, or to " +
+	"another instance"
+
+// promote makes the started execution x the thread's execution here.
+func (s *Server) promote(x *execution) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.starting[x.thread] == x {
+		delete(s.starting, x.thread)
+	}
+	s.execs[x.thread] = x
+}
+
+// withdraw forgets the execution x, which returned without starting.
+func (s *Server) withdraw(x *execution) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.starting[x.thread] == x {
+		delete(s.starting, x.thread)
+	}
 }
 
 // startFailed answers a run that returned an error without starting.
@@ -162,7 +199,7 @@ func (s *Server) startFailed(w http.ResponseWriter, err error) {
 	switch {
 	case errors.As(err, &ie):
 		writeJSON(w, http.StatusUnprocessableEntity, errorBody{Error{
-			Code: CodeInvalidInput, Message: ie.Error(), Field: ie.Field}})
+			Code: CodeInvalidInput, Message: s.plainText(ie.Error()), Field: ie.Field}})
 	case errors.Is(err, graph.ErrThreadID):
 		writeJSON(w, http.StatusUnprocessableEntity, errorBody{Error{
 			Code: CodeInvalidInput, Message: err.Error(), Field: "thread"}})
@@ -175,6 +212,15 @@ func (s *Server) startFailed(w http.ResponseWriter, err error) {
 	}
 }
 
+// startingExecution returns the execution of thread admitted and not
+// started yet, or nil.
+func (s *Server) startingExecution(thread string) *execution {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.starting[thread]
+}
+
+// execution returns the latest started execution of thread here, or nil.
 func (s *Server) execution(thread string) *execution {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -209,8 +255,8 @@ func (s *Server) listRuns(w http.ResponseWriter, r *http.Request) {
 	for _, in := range infos {
 		active := s.active(in.Thread)
 		out = append(out, RunInfo{Thread: in.Thread, Graph: in.Graph, Status: in.Status,
-			Step: in.Step, Updated: in.Updated, Error: in.Error,
-			Active: active, Interrupted: in.Status == graph.Running && !active})
+			Step: in.Step, Updated: in.Updated, Error: s.plainText(in.Error),
+			Active: active, Interrupted: checkpoint.IsInterrupted(in.Status, active)})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"runs": out})
 }
@@ -234,8 +280,8 @@ func (s *Server) getRun(w http.ResponseWriter, r *http.Request) {
 	shown := checkpoint.ShownOf(last).With(h.Status)
 	active := s.active(thread)
 	info := RunInfo{Thread: thread, Graph: last.Graph, Status: shown.Status, Step: last.Step,
-		Updated: shown.Updated, Error: shown.Error, Report: &last.Counters,
-		Active: active, Interrupted: shown.Status == graph.Running && !active}
+		Updated: shown.Updated, Error: s.plainText(shown.Error), Report: &last.Counters,
+		Active: active, Interrupted: checkpoint.IsInterrupted(shown.Status, active)}
 	if x := s.execution(thread); x != nil {
 		if res, _, done := x.outcome(); done && res != nil {
 			info.Report = &res.Counters
@@ -303,28 +349,6 @@ func (s *Server) loadOr404(w http.ResponseWriter, r *http.Request,
 func (s *Server) internal(w http.ResponseWriter, what string, err error) {
 	s.cfg.Logger.Error(what+" failed", "error", err.Error())
 	writeError(w, http.StatusInternalServerError, CodeInternal, what+" failed")
-}
-
-// decodeBody reads a JSON body into v, answering 413 or 400 when it
-// cannot. An empty body leaves v as it is.
-func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data after the JSON object")
-	}
-	var tooLarge *http.MaxBytesError
-	switch {
-	case err == nil, errors.Is(err, io.EOF):
-		return true
-	case errors.As(err, &tooLarge):
-		writeError(w, http.StatusRequestEntityTooLarge, CodeTooLarge,
-			fmt.Sprintf("the body is larger than %d bytes", tooLarge.Limit))
-	default:
-		writeError(w, http.StatusBadRequest, CodeBadJSON, "malformed request body: "+err.Error())
-	}
-	return false
 }
 
 // newThreadID returns a random 12-character hexadecimal id.

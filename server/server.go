@@ -27,8 +27,9 @@ type Config struct {
 	// Metrics are served on /metrics; nil means a new set. The engine's
 	// listeners should include [telemetry.Metrics.Listen] of the same set.
 	Metrics *telemetry.Metrics
-	// Logger receives a line per failed request and per run the server
-	// could not resume; nil discards them.
+	// Logger receives a line per failed request, per run the server could
+	// not start or resume, and per run a shutdown stopped; nil discards
+	// them.
 	Logger *slog.Logger
 	// Token is the bearer token the API and /metrics require; empty means
 	// none is required.
@@ -38,6 +39,11 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxRuns bounds the runs in progress at once; zero means no bound.
 	MaxRuns int
+	// Root is the directory runs read and write files in, named in the
+	// messages about a file there; empty means they say "the served root"
+	// without naming it. The node functions, not the server, confine
+	// runs to it.
+	Root string
 }
 
 // Server is the HTTP service. It is safe for concurrent use.
@@ -45,14 +51,18 @@ type Server struct {
 	cfg Config
 	mux *http.ServeMux
 
-	// base is the parent of every run's context; Shutdown cancels it.
+	// base is the parent of every run's context; Shutdown cancels it once
+	// the drain timeout passes.
 	base   context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
 	mu       sync.Mutex
 	draining bool
-	execs    map[string]*execution // thread: its latest execution here
+	execs    map[string]*execution // thread: its latest started execution here
+	// starting holds, by thread, the executions admitted and not started
+	// yet: a run refused before run_started never shows in execs.
+	starting map[string]*execution
 }
 
 // Route is a method and path pattern the server answers.
@@ -80,7 +90,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Graphs == nil {
 		cfg.Graphs = map[string]*graph.Graph{}
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), execs: map[string]*execution{}}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), execs: map[string]*execution{},
+		starting: map[string]*execution{}}
 	s.base, s.cancel = context.WithCancel(context.Background())
 	allowed := map[string][]string{} // path: its methods
 	open := map[string]bool{}
@@ -169,27 +180,6 @@ func methodNotAllowed(methods []string) http.Handler {
 		writeError(w, http.StatusMethodNotAllowed, CodeMethodNotAllowed,
 			r.URL.Path+" takes "+allow+", not "+r.Method)
 	})
-}
-
-// Shutdown stops taking runs, cancels the runs in progress so that they
-// stop at a checkpoint and stay resumable, and waits for them to return or
-// for ctx to end.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.draining = true
-	s.mu.Unlock()
-	s.cancel()
-	done := make(chan struct{})
-	go func() {
-		s.wg.Wait()
-		close(done)
-	}()
-	select {
-	case <-done:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Wait blocks until every run started so far has returned.

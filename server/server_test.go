@@ -91,7 +91,7 @@ func TestRunReportAndGraphs(t *testing.T) {
 		for _, g := range out.Graphs {
 			names = append(names, g.Name)
 		}
-		assert.Equal(t, []string{"flaky", "gate", "hello", "needs"}, names)
+		assert.Equal(t, []string{"flaky", "gate", "hello", "hold", "needs"}, names)
 	})
 	t.Run("a graph is drawn in mermaid", func(t *testing.T) {
 		status, body := f.do(t, "GET", "/v1/graphs/hello/mermaid", "")
@@ -106,7 +106,9 @@ func TestResumeAfterARestart(t *testing.T) {
 	thread := first.start(t, "gate", `{}`)
 	until(t, first.stream(t, thread), graph.NodeStarted)
 
-	require.NoError(t, first.srv.Shutdown(context.Background()))
+	// The run waits at the gate: it reaches no checkpoint by the drain
+	// timeout, here at once, and is canceled.
+	require.ErrorIs(t, first.srv.Shutdown(canceled()), context.Canceled)
 	t.Run("a draining server takes no new runs", func(t *testing.T) {
 		status, body := first.do(t, "POST", "/v1/graphs/hello/runs", `{}`)
 		assert.Equal(t, http.StatusServiceUnavailable, status)
@@ -214,6 +216,40 @@ func TestMetricsAfterAKnownRun(t *testing.T) {
 	} {
 		t.Run("metrics show "+want, func(t *testing.T) {
 			assert.Contains(t, body, want)
+		})
+	}
+}
+
+func TestARefusedStartLeavesTheThreadAsItWas(t *testing.T) {
+	f := newFixture(t, options{})
+	thread := f.start(t, "hello", `{"thread": "kept", "input": {"name": "ada"}}`)
+	f.srv.Wait()
+	kinds := func() []string {
+		var out []string
+		for ev := range f.stream(t, thread) {
+			out = append(out, ev.Kind)
+		}
+		return out
+	}
+	before := kinds()
+	require.NotEmpty(t, before)
+
+	tests := []struct {
+		name, body string
+	}{
+		{"a start with the thread's id", `{"thread": "kept", "input": {"name": "bob"}}`},
+		{"a start with the thread's id and bad input", `{"thread": "kept", "input": {"nope": 1}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name+" is refused and keeps the thread's events and output", func(t *testing.T) {
+			status, body := f.do(t, "POST", "/v1/graphs/hello/runs", tt.body)
+			require.Equal(t, http.StatusConflict, status, body)
+			assert.Equal(t, server.CodeThreadExists, errorCode(t, body))
+			f.srv.Wait()
+			assert.Equal(t, before, kinds())
+			info := f.run(t, thread)
+			assert.Equal(t, graph.Succeeded, info.Status)
+			assert.Equal(t, "hello ada", info.Output)
 		})
 	}
 }

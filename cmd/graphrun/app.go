@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+	sqlitedriver "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/graphrun/graphrun/graph"
 	"github.com/graphrun/graphrun/graph/checkpoint/sqlite"
@@ -48,9 +51,24 @@ func (f *storeFlags) open() (graph.Store, error) {
 	}
 	s, err := sqlite.Open(f.path(), sqlite.Options{Synchronous: f.sync})
 	if err != nil {
-		return nil, fmt.Errorf("open checkpoint store %s: %w", f.path(), err)
+		return nil, openError("checkpoint store", f.path(), err)
 	}
 	return s, nil
+}
+
+// openError says why the store of kind in the database file path could
+// not be opened, in words that name the file and what to do.
+func openError(kind, path string, err error) error {
+	var sqlErr *sqlitedriver.Error
+	if errors.As(err, &sqlErr) && sqlErr.Code()&0xff == sqlite3.SQLITE_NOTADB {
+		return storeError{fmt.Errorf("%s is not a graphrun database (it is not a SQLite file): "+
+			"name another file with --db or GRAPHRUN_DB, or move this one away", path)}
+	}
+	if fi, statErr := os.Stat(path); statErr == nil && fi.IsDir() {
+		return usageError{fmt.Errorf("--db %s is a directory: name a file in it, like %s",
+			path, filepath.Join(path, defaultDB))}
+	}
+	return storeError{fmt.Errorf("open %s %s: %w", kind, path, err)}
 }
 
 // check refuses a missing database for commands that read one.

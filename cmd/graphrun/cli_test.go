@@ -73,9 +73,9 @@ func TestMainJobThenQuizExport(t *testing.T) {
 		{"an unknown quiz says how to list them", []string{"quiz", "export", "nope", "--db", db},
 			exitFailed, "graphrun quiz list"},
 		{"an unknown command is a usage error", []string{"nosuch"}, exitUsage, "unknown command"},
-		{"a missing argument is a usage error", []string{"mermaid"}, exitUsage, "accepts 1 arg"},
+		{"a missing argument is a usage error", []string{"mermaid"}, exitUsage, "needs a graph file"},
 		{"an unknown --set field lists the fields", []string{"run", "mcq", "--db", db,
-			"--set", "documnet=x"}, exitInvalid, "fields: document"},
+			"--set", "documnet=x"}, exitInvalid, "its inputs: document"},
 		{"a wrongly typed --set value names the type", []string{"run", "mcq", "--db", db,
 			"--set", "target=ten"}, exitInvalid, "field target is int"},
 		{"a --state file with broken JSON names the line", []string{"run", "mcq", "--db", db,
@@ -85,7 +85,7 @@ func TestMainJobThenQuizExport(t *testing.T) {
 		{"a value of the wrong type in --state names the file", []string{"run", "mcq", "--db", db,
 			"--state", typedState}, exitInvalid, "--state " + typedState + ": input field target"},
 		{"a bad document fails the run before any model call", []string{"run", "mcq", "--db", db,
-			"-q", "--set", "document=../../testdata/documents/empty.txt"}, exitFailed, "empty.txt"},
+			"-q", "--set", "document=../../testdata/documents/empty.txt"}, exitInvalid, "empty.txt"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,11 +105,21 @@ func TestCommandMistakesAreUsageErrors(t *testing.T) {
 		want string
 	}{
 		{"an unknown status is refused", []string{"runs", "list", "--db", filepath.Join(dir, "x.db"),
-			"--status", "bogus"}, exitUsage, "want running, succeeded or failed"},
+			"--status", "bogus"}, exitUsage, "want interrupted (or running), succeeded or failed"},
 		{"a directory given to validate is named", []string{"validate", dir}, exitInvalid,
 			"is a directory"},
 		{"a directory given to run is a usage error", []string{"run", dir, "--db",
 			filepath.Join(dir, "x.db")}, exitUsage, "is a directory"},
+		{"a field the graph works out is not an input", []string{"run", "mcq", "--db",
+			filepath.Join(dir, "x.db"), "--set", "document=../../examples/civics_us-constitution.txt",
+			"--set", `questions=[{"x": 1}]`}, exitInvalid,
+			`field "questions" is graph mcq's own work, not an input (its inputs: document, quiz,`},
+		{"an undeclared field is named with the inputs", []string{"run", "mcq", "--db",
+			filepath.Join(dir, "x.db"), "--set", "nosuch=1"}, exitInvalid,
+			`graph mcq has no state field "nosuch" (its inputs: document,`},
+		{"a broken graph is named by file, line and column", []string{"validate",
+			"../../testdata/graphs/invalid/cascade.yaml"}, exitInvalid,
+			`cascade.yaml:9:19: edges[1].to: unknown node "nosuch"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -163,4 +173,15 @@ func TestReadingCommandsRefuseAMissingDatabase(t *testing.T) {
 			assert.NoFileExists(t, missing)
 		})
 	}
+}
+
+func TestDocsShowTheMCQGraphAsMermaidDrawsIt(t *testing.T) {
+	code, out, errOut := cli(t, "mermaid", "../../graphs/mcq.yaml")
+	require.Equal(t, exitOK, code, errOut)
+	doc, err := os.ReadFile("../../docs/mcq.md")
+	require.NoError(t, err)
+	_, block, found := strings.Cut(string(doc), "```mermaid\n")
+	require.True(t, found, "docs/mcq.md has a mermaid block")
+	block, _, _ = strings.Cut(block, "```")
+	assert.Equal(t, out, block, "redraw docs/mcq.md with: graphrun mermaid graphs/mcq.yaml")
 }

@@ -43,7 +43,7 @@ func newLLMSimCmd() *cobra.Command {
 		Example: "  graphrun llm-sim --addr 127.0.0.1:8089 --seed 1 --latency 20ms \\\n" +
 			"    --fail rate_limit=0.2,server_error=0.1 --truncate 0.05 --malformed 0.05 " +
 			"--retry-after 1s",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts, err := f.options()
 			if err != nil {
@@ -58,12 +58,15 @@ func newLLMSimCmd() *cobra.Command {
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:8089", "loopback address to listen on")
 	fl.Int64Var(&f.seed, "seed", 1, "seed of every random choice")
 	fl.DurationVar(&f.latency, "latency", 0, "delay before every answer")
+	refuseNegative(fl, "latency", "0 answers at once")
 	fl.StringVar(&f.fail, "fail", "", "fault rates by class, like rate_limit=0.2,server_error=0.1")
 	fl.Float64Var(&f.truncate, "truncate", 0, "rate of answers cut short (finish_reason length)")
 	fl.Float64Var(&f.malformed, "malformed", 0, "rate of answers with broken JSON")
 	fl.DurationVar(&f.retryAfter, "retry-after", 0, "wait sent with rate_limit faults")
+	refuseNegative(fl, "retry-after", "0 sends no wait")
 	fl.IntVar(&f.contextTokens, "context-tokens", 0,
 		"largest passage in tokens; longer ones get content_too_long (0 = no limit)")
+	refuseNegative(fl, "context-tokens", "0 sets no limit")
 	fl.StringVar(&f.model, "model", llmsim.DefaultModel, "model name to report")
 	fl.BoolVar(&f.rejectSchema, "reject-schema", false,
 		"refuse json_schema response formats, like servers without structured output")

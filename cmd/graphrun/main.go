@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -30,16 +31,28 @@ func newRootCmd() *cobra.Command {
 	for _, mk := range subcommands {
 		root.AddCommand(mk())
 	}
-	root.Args = cobra.ArbitraryArgs
-	root.RunE = func(c *cobra.Command, args []string) error {
+	group(root)
+	root.SetFlagErrorFunc(flagError)
+	markUsageErrors(root)
+	return root
+}
+
+// group makes cmd, a command that only holds subcommands, print its help
+// when run alone and refuse a subcommand it does not have.
+func group(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.SuggestionsMinimumDistance = 2
+	cmd.RunE = func(c *cobra.Command, args []string) error {
 		if len(args) == 0 {
 			return c.Help()
 		}
-		return usageError{fmt.Errorf("unknown command %q (see graphrun --help)", args[0])}
+		if near := c.SuggestionsFor(args[0]); len(near) > 0 {
+			return usageError{fmt.Errorf("unknown command %q: did you mean %s? (see %s --help)",
+				args[0], strings.Join(near, " or "), c.CommandPath())}
+		}
+		return usageError{fmt.Errorf("unknown command %q (see %s --help)", args[0], c.CommandPath())}
 	}
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	markUsageErrors(root)
-	return root
+	return cmd
 }
 
 // markUsageErrors makes the argument checks of cmd and its subcommands

@@ -14,7 +14,7 @@ func newMermaidCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "mermaid FILE",
 		Short: "Print a graph as a Mermaid flowchart",
-		Args:  cobra.ExactArgs(1),
+		Args:  needArg("a graph file", "graphrun mermaid graphs/mcq.yaml"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			g, err := loadGraph(args[0])
 			if err != nil {

@@ -81,10 +81,7 @@ func (p *progress) listen(ev graph.Event) {
 	case graph.CompensationFail:
 		p.println("  compensation of %s failed: %s", ev.Task, ev.Error)
 	case graph.RunFinished:
-		status := string(ev.Status)
-		if ev.Status == graph.Running {
-			status = "interrupted"
-		}
+		status := statusWord(ev.Status)
 		line := fmt.Sprintf("run %s %s after %s", ev.Run, status, ev.Duration.Round(time.Millisecond))
 		if ev.Error != "" {
 			line += ": " + ev.Error
@@ -144,13 +141,9 @@ func (p *progress) finish(res *graph.Result) {
 		return
 	}
 	c := res.Counters
-	status := string(res.Status)
-	if res.Status == graph.Running {
-		status = "interrupted"
-	}
-	line := fmt.Sprintf("%s in %s: %d steps, %d attempts, %d retries, %d errors, %d fallbacks",
-		status, res.Duration.Round(time.Millisecond), res.Steps, c.Attempts, c.Retries,
-		c.Errors, c.Fallbacks)
+	// The run's time is on the run_finished line just above.
+	line := fmt.Sprintf("%s: %d steps, %d attempts, %d retries, %d errors, %d fallbacks",
+		statusWord(res.Status), res.Steps, c.Attempts, c.Retries, c.Errors, c.Fallbacks)
 	if c.Compensations > 0 {
 		line += fmt.Sprintf(", %d compensations", c.Compensations)
 	}

@@ -35,6 +35,7 @@ func TestProgressPrintsPlainLinesOffATerminal(t *testing.T) {
 		{"a retry is printed as it happens", "retry 1:generate:3 in 1s after rate_limit (attempt 1, backoff): slow down"},
 		{"a fallback is printed as it happens", "fallback 1:generate:4 -> template (timeout)"},
 		{"the summary counts the run's work", "3 steps, 5 attempts, 1 retries, 0 errors, 1 fallbacks\n"},
+		{"the run's time is said once", "run r1 succeeded after 1s\nsucceeded: 3 steps"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,6 +55,7 @@ func TestRunLogFlagsRefuseUnknownFormats(t *testing.T) {
 func TestProgressSaysHowToResumeAnInterruptedRun(t *testing.T) {
 	var buf bytes.Buffer
 	newProgress(&buf).finish(&graph.Result{Status: graph.Running, Thread: "t9", Steps: 2})
-	assert.Contains(t, buf.String(), "interrupted in 0s: 2 steps")
+	assert.Contains(t, buf.String(),
+		"interrupted: 2 steps")
 	assert.Contains(t, buf.String(), "resume it with: graphrun resume t9")
 }

@@ -22,7 +22,7 @@ func newQuizCmd() *cobra.Command {
 		Short: "List the quizzes in the store and export them to the formats teachers import",
 	}
 	cmd.AddCommand(newQuizListCmd(), newQuizExportCmd())
-	return cmd
+	return group(cmd)
 }
 
 // openQuiz opens the quiz store in the database the flags name.
@@ -32,7 +32,7 @@ func openQuiz(sf *storeFlags) (*quiz.Store, error) {
 	}
 	s, err := quiz.Open(sf.path())
 	if err != nil {
-		return nil, fmt.Errorf("open quiz store %s: %w", sf.path(), err)
+		return nil, openError("quiz store", sf.path(), err)
 	}
 	return s, nil
 }
@@ -42,7 +42,7 @@ func newQuizListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the quizzes and how many questions each holds",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := openQuiz(&sf)
 			if err != nil {
@@ -51,7 +51,7 @@ func newQuizListCmd() *cobra.Command {
 			defer s.Close()
 			quizzes, err := s.Quizzes(cmd.Context())
 			if err != nil {
-				return err
+				return storeError{err}
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "QUIZ\tQUESTIONS\tUPDATED")
@@ -78,7 +78,8 @@ func newQuizExportCmd() *cobra.Command {
 		Long: `Write a stored quiz to --out (or standard output) in --format, which
 defaults to the format the --out extension names (.json, .md, .gift, .xml
 for Moodle, .zip for QTI).`,
-		Args: cobra.ExactArgs(1),
+		Args: needArg("a quiz name",
+			"graphrun quiz export cells -o cells.gift (graphrun quiz list shows the names)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format == "" {
 				format = "json"
@@ -100,7 +101,7 @@ for Moodle, .zip for QTI).`,
 			defer s.Close()
 			qs, err := s.Questions(cmd.Context(), args[0])
 			if err != nil {
-				return err
+				return storeError{err}
 			}
 			if len(qs) == 0 {
 				return fmt.Errorf("quiz %q has no questions in %s (list quizzes with: graphrun quiz list)",

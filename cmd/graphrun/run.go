@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -43,11 +44,15 @@ type runFlags struct {
 func (f *runFlags) register(cmd *cobra.Command) {
 	f.store.register(cmd)
 	fl := cmd.Flags()
-	fl.IntVar(&f.maxSteps, "max-steps", 0, "override the graph's max_steps")
-	fl.DurationVar(&f.deadline, "deadline", 0, "override the graph's run deadline, e.g. 10m")
-	fl.IntVar(&f.maxErrors, "max-errors", 0, "override the graph's max_errors")
+	fl.IntVar(&f.maxSteps, "max-steps", 0, "override the graph's max_steps (0 keeps the graph's)")
+	fl.DurationVar(&f.deadline, "deadline", 0,
+		"override the graph's run deadline, e.g. 10m (0 keeps the graph's)")
+	fl.IntVar(&f.maxErrors, "max-errors", 0, "override the graph's max_errors (0 keeps the graph's)")
+	refuseNegative(fl, "max-steps", "0 keeps the graph's max_steps")
+	refuseNegative(fl, "deadline", "0 keeps the graph's deadline; otherwise give one like 10m")
+	refuseNegative(fl, "max-errors", "0 keeps the graph's max_errors")
 	fl.StringArrayVar(&f.chaos, "chaos", nil,
-		"inject faults: node=class:rate, e.g. generate=rate_limit:0.3 (repeatable)")
+		"inject faults: NODE=CLASS:RATE, e.g. generate=rate_limit:0.3 (repeatable)")
 	fl.Int64Var(&f.chaosSeed, "chaos-seed", 1, "seed of the injected faults")
 	fl.StringVar(&f.durability, "durability", "sync", "when checkpoints are written: sync, async or exit")
 	fl.BoolVar(&f.jsonOut, "json", false, "print the whole result as JSON")
@@ -62,6 +67,10 @@ func (f *runFlags) register(cmd *cobra.Command) {
 func (f *runFlags) options() (graph.RunOptions, error) {
 	o := graph.RunOptions{MaxSteps: f.maxSteps, Deadline: f.deadline, MaxErrors: f.maxErrors}
 	for _, c := range f.chaos {
+		if !strings.Contains(c, "=") {
+			return o, usageError{fmt.Errorf("--chaos %s: =CLASS:RATE is missing after the node name; "+
+				"want NODE=CLASS:RATE, like %s=rate_limit:0.3", c, strings.TrimSpace(c))}
+		}
 		node, spec, err := policies.ParseChaos(c)
 		if err != nil {
 			return o, usageError{fmt.Errorf("--chaos %s: %w", c, err)}
@@ -85,6 +94,23 @@ func (f *runFlags) options() (graph.RunOptions, error) {
 	return o, nil
 }
 
+// checkChaos refuses a --chaos flag that names a node g does not have,
+// and lists the nodes it has.
+func (f *runFlags) checkChaos(g *graph.Graph) error {
+	var names []string
+	for _, n := range g.Spec().Nodes {
+		names = append(names, n.Name)
+	}
+	for _, c := range f.chaos {
+		node, _, _ := strings.Cut(c, "=")
+		if node = strings.TrimSpace(node); !slices.Contains(names, node) {
+			return usageError{fmt.Errorf("--chaos %s: graph %s has no node %q (nodes: %s)",
+				c, g.Name(), node, strings.Join(names, ", "))}
+		}
+	}
+	return nil
+}
+
 func newRunCmd() *cobra.Command {
 	var (
 		f         runFlags
@@ -101,7 +127,8 @@ GRAPH is a YAML file, or the name of a built-in graph such as mcq.
 Initial state comes from --state FILE.json and --set field=value, each value
 read by the field's declared type. The final state is printed as JSON, or
 the field the graph names in its output: key.`,
-		Args: cobra.ExactArgs(1),
+		Args: needArg("a graph file or the name of a built-in graph",
+			"graphrun run mcq --set document=notes.md"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			s, err := openSession(cmd, &f.store)
 			if err != nil {
@@ -118,6 +145,9 @@ the field the graph names in its output: key.`,
 			}
 			o, err := f.options()
 			if err != nil {
+				return err
+			}
+			if err := f.checkChaos(g); err != nil {
 				return err
 			}
 			o.Thread = thread
@@ -151,7 +181,7 @@ func newResumeCmd() *cobra.Command {
 		Long: `Resume a thread from its last checkpoint. Tasks that finished are not run
 again; failed or interrupted tasks run again from their start. The graph is the
 file the thread was started from, unless --graph names another.`,
-		Args: cobra.ExactArgs(1),
+		Args: needArg("a thread id", "graphrun resume 3f2a9c1b7d04 (graphrun runs list shows them)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := f.options()
 			if err != nil {
@@ -174,6 +204,9 @@ file the thread was started from, unless --graph names another.`,
 			if err != nil {
 				return err
 			}
+			if err := f.checkChaos(g); err != nil {
+				return err
+			}
 			if h.Last().Status == graph.Succeeded {
 				fmt.Fprintf(cmd.ErrOrStderr(), "thread %s had already succeeded; its result:\n", args[0])
 			}
@@ -185,8 +218,8 @@ file the thread was started from, unless --graph names another.`,
 	}
 	f.store.existing = true
 	f.register(cmd)
-	cmd.Flags().IntVar(&step, "step", 0, "the checkpoint to resume from; it must be the last "+
-		"(the default), which `graphrun runs show` lists")
+	cmd.Flags().IntVar(&step, "step", 0, "step of the checkpoint to resume from; only the last "+
+		"is allowed, and it is the default (graphrun runs show THREAD lists the steps)")
 	cmd.Flags().StringVar(&graphPath, "graph", "", "graph file to resume with (default: the one the thread started from)")
 	return cmd
 }
@@ -207,7 +240,7 @@ func openSession(cmd *cobra.Command, f *storeFlags) (*session, error) {
 	deps, err := nodes.DepsFromEnv(f.path(), cmd.ErrOrStderr())
 	if err != nil {
 		store.Close()
-		return nil, err
+		return nil, envError(err)
 	}
 	return &session{store: store, deps: deps, reg: nodes.NewRegistry(deps)}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/graphrun/graphrun/graph"
+	"github.com/graphrun/graphrun/graph/checkpoint"
 )
 
 func init() { subcommands = append(subcommands, newRunsCmd) }
@@ -20,7 +21,7 @@ func newRunsCmd() *cobra.Command {
 		Short: "List, inspect and prune checkpointed threads",
 	}
 	cmd.AddCommand(newRunsListCmd(), newRunsShowCmd(), newRunsPruneCmd())
-	return cmd
+	return group(cmd)
 }
 
 func newRunsListCmd() *cobra.Command {
@@ -32,12 +33,15 @@ func newRunsListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List threads, most recently updated first",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			switch graph.Status(status) {
 			case "", graph.Running, graph.Succeeded, graph.Failed:
+			case checkpoint.Interrupted:
+				status = string(graph.Running)
 			default:
-				return usageError{fmt.Errorf("--status %q: want running, succeeded or failed", status)}
+				return usageError{fmt.Errorf("--status %q: want interrupted (or running), "+
+					"succeeded or failed", status)}
 			}
 			store, err := sf.open()
 			if err != nil {
@@ -47,12 +51,12 @@ func newRunsListCmd() *cobra.Command {
 			threads, err := store.Threads(cmd.Context(), graph.ThreadFilter{
 				Status: graph.Status(status), Limit: limit})
 			if err != nil {
-				return err
+				return storeError{fmt.Errorf("list threads in %s: %w", sf.path(), err)}
 			}
 			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(w, "THREAD\tGRAPH\tSTATUS\tSTEPS\tUPDATED\tERROR")
 			for _, t := range threads {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", t.Thread, t.Graph, t.Status, t.Step,
+				fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\n", t.Thread, t.Graph, statusWord(t.Status), t.Step,
 					t.Updated.Local().Format(time.DateTime), truncateText(t.Error, 60))
 			}
 			return w.Flush()
@@ -60,8 +64,10 @@ func newRunsListCmd() *cobra.Command {
 	}
 	sf.existing = true
 	sf.register(cmd)
-	cmd.Flags().StringVar(&status, "status", "", "only threads with this status: running, succeeded or failed")
-	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many threads")
+	cmd.Flags().StringVar(&status, "status", "",
+		"only threads with this status: interrupted (or running), succeeded or failed")
+	cmd.Flags().IntVar(&limit, "limit", 50, "at most this many threads (0 lists them all)")
+	refuseNegative(cmd.Flags(), "limit", "0 lists every thread")
 	return cmd
 }
 
@@ -73,7 +79,7 @@ func newRunsShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show THREAD",
 		Short: "Show a thread's steps, nodes, errors, timings and current state",
-		Args:  cobra.ExactArgs(1),
+		Args:  needArg("a thread id", "graphrun runs show 3f2a9c1b7d04 (graphrun runs list shows them)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			store, err := sf.open()
 			if err != nil {
@@ -98,7 +104,8 @@ func newRunsShowCmd() *cobra.Command {
 					errText = h.Status.Error.Class + ": " + h.Status.Error.Message
 				}
 			}
-			fmt.Fprintf(out, "thread %s  graph %s  status %s  steps %d\n", args[0], last.Graph, status, last.Step)
+			fmt.Fprintf(out, "thread %s  graph %s  status %s  steps %d\n", args[0], last.Graph,
+				statusWord(status), last.Step)
 			if errText != "" {
 				fmt.Fprintf(out, "error: %s\n", errText)
 			}
@@ -153,23 +160,25 @@ func newRunsPruneCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prune",
 		Short: "Delete finished threads: all but the newest --keep-last, or those older than --older-than",
-		Args:  cobra.NoArgs,
+		Long: `Delete finished (succeeded or failed) threads. --keep-last N keeps the N
+most recently updated threads and deletes the finished ones among the rest;
+--keep-last 0 keeps none. --older-than DURATION deletes the finished threads
+not updated for that long. Given both, a thread is deleted only when both
+select it. Interrupted threads are never deleted: resume them instead.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if keepLast == 0 && olderThan == 0 {
-				return usageError{fmt.Errorf("prune needs --keep-last N or --older-than DURATION")}
+			o, err := pruneOptions(cmd, keepLast, olderThan, time.Now())
+			if err != nil {
+				return err
 			}
 			store, err := sf.open()
 			if err != nil {
 				return err
 			}
 			defer store.Close()
-			o := graph.PruneOptions{KeepLast: keepLast}
-			if olderThan > 0 {
-				o.OlderThan = time.Now().Add(-olderThan)
-			}
 			n, err := store.Prune(cmd.Context(), o)
 			if err != nil {
-				return err
+				return storeError{fmt.Errorf("prune threads in %s: %w", sf.path(), err)}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "deleted %d thread(s)\n", n)
 			return nil
@@ -177,9 +186,42 @@ func newRunsPruneCmd() *cobra.Command {
 	}
 	sf.existing = true
 	sf.register(cmd)
-	cmd.Flags().IntVar(&keepLast, "keep-last", 0, "keep the newest N threads")
+	cmd.Flags().IntVar(&keepLast, "keep-last", 0, "keep the newest N threads (0 keeps none)")
 	cmd.Flags().DurationVar(&olderThan, "older-than", 0, "delete threads not updated for this long, e.g. 720h")
+	refuseNegative(cmd.Flags(), "keep-last", "give how many threads to keep; 0 keeps none")
+	refuseNegative(cmd.Flags(), "older-than", "give how long a thread must be idle, like 720h")
 	return cmd
+}
+
+// pruneOptions turns the flags of runs prune into the threads to delete.
+// A flag counts only when it was given, so --keep-last 0 means keep none,
+// not that the flag is missing.
+func pruneOptions(cmd *cobra.Command, keepLast int, olderThan time.Duration,
+	now time.Time) (graph.PruneOptions, error) {
+	keepSet, olderSet := cmd.Flags().Changed("keep-last"), cmd.Flags().Changed("older-than")
+	switch {
+	case !keepSet && !olderSet:
+		return graph.PruneOptions{}, usageError{errors.New("prune needs --keep-last N " +
+			"(0 keeps none) or --older-than DURATION (like 720h) to know which threads to delete")}
+	case olderSet && olderThan == 0:
+		return graph.PruneOptions{}, usageError{errors.New("--older-than 0 selects every " +
+			"finished thread; give a longer duration like 720h, or --keep-last 0 to delete them all")}
+	}
+	o := graph.PruneOptions{KeepLast: keepLast}
+	if olderSet {
+		o.OlderThan = now.Add(-olderThan)
+	}
+	return o, nil
+}
+
+// statusWord is the word shown for a thread's stored status. A listing
+// made by this process sees no run of its own in progress, so a thread
+// the store shows running is shown interrupted, as the HTTP API marks it.
+func statusWord(s graph.Status) string {
+	if checkpoint.IsInterrupted(s, false) {
+		return checkpoint.Interrupted
+	}
+	return string(s)
 }
 
 func truncateText(s string, n int) string {
@@ -196,5 +238,5 @@ func threadError(thread string, sf *storeFlags, err error) error {
 		return usageError{fmt.Errorf("no thread %s in %s (list threads with: graphrun runs list "+
 			"--db %s)", thread, sf.path(), sf.path())}
 	}
-	return err
+	return storeError{err}
 }

@@ -55,7 +55,7 @@ Runs read and write files only inside --root (default: the current
 directory): a document or export path outside it fails the run. The server
 works from --root, so relative paths in a run's input are resolved against
 it.`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, &f) },
 	}
 	f.store.register(cmd)
@@ -70,6 +70,9 @@ it.`,
 	fl.IntVar(&f.maxRuns, "max-runs", 0, "most runs in progress at once (0: no bound)")
 	fl.DurationVar(&f.drain, "drain-timeout", 30*time.Second,
 		"how long to wait on shutdown for runs to reach a checkpoint")
+	refuseNegative(fl, "max-body", "give a size in bytes, or 0 for the default")
+	refuseNegative(fl, "max-runs", "0 sets no bound")
+	refuseNegative(fl, "drain-timeout", "give how long to wait, like 30s")
 	return cmd
 }
 
@@ -106,7 +109,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		Listeners: []graph.Listener{metrics.Listen, telemetry.LogEvents(logger)}})
 	defer metrics.WatchBreakers(e.Breakers())()
 	srv, err := server.New(server.Config{Engine: e, Graphs: set, Metrics: metrics,
-		Logger: logger, Token: f.token, MaxBodyBytes: f.maxBody, MaxRuns: f.maxRuns})
+		Logger: logger, Token: f.token, MaxBodyBytes: f.maxBody, MaxRuns: f.maxRuns, Root: root})
 	if err != nil {
 		return err
 	}
@@ -134,13 +137,18 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	logger.Info("draining: runs stop at their next checkpoint")
+	// A second signal ends the process at once.
+	stop()
 	drainCtx, cancel := context.WithTimeout(context.Background(), f.drain)
 	defer cancel()
 	if err := srv.Shutdown(drainCtx); err != nil {
 		logger.Warn("runs still in progress at the drain timeout", "error", err.Error())
 	}
-	if err := hs.Shutdown(drainCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	// The drain may have used all of its time: closing the listener and
+	// the idle connections gets a few seconds of its own.
+	closeCtx, cancelClose := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancelClose()
+	if err := hs.Shutdown(closeCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("shut down: %w", err)
 	}
 	logger.Info("stopped")

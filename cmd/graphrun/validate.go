@@ -15,7 +15,7 @@ func newValidateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check graph files and report every problem with its file:line:column",
-		Args:  cobra.MinimumNArgs(1),
+		Args:  needArgs("graph file", "graphrun validate graphs/*.yaml"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg := nodes.Catalog()
 			failed := 0

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -38,15 +39,17 @@ func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any,
 			return nil, usageError{fmt.Errorf("--set %q: want field=value", kv)}
 		}
 		f, ok := g.Field(k)
-		if !ok || k == graph.LastError {
+		if !g.IsInput(k) {
 			var names []string
-			for _, f := range g.Fields() {
-				if f.Name != graph.LastError {
-					names = append(names, f.Name)
-				}
+			for _, f := range g.Inputs() {
+				names = append(names, f.Name)
 			}
-			return nil, invalidError{fmt.Errorf("--set %s: graph %s has no state field %q (fields: %s)",
-				kv, g.Name(), k, strings.Join(names, ", "))}
+			what := fmt.Sprintf("graph %s has no state field %q", g.Name(), k)
+			if ok && k != graph.LastError {
+				what = fmt.Sprintf("field %q is graph %s's own work, not an input", k, g.Name())
+			}
+			return nil, invalidError{fmt.Errorf("--set %s: %s (its inputs: %s)",
+				kv, what, strings.Join(names, ", "))}
 		}
 		val, err := parseValue(f.Type, v)
 		if err != nil {
@@ -114,8 +117,8 @@ func parseValue(t graph.Type, s string) (any, error) {
 		return n, nil
 	case graph.Float:
 		f, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a number", s)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("%q is not a number (write digits, such as 0.5 or 12)", s)
 		}
 		return f, nil
 	case graph.Bool:
@@ -127,10 +130,13 @@ func parseValue(t graph.Type, s string) (any, error) {
 	}
 	var v any
 	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		if t == graph.AnyT {
+		switch t {
+		case graph.AnyT:
 			return s, nil
+		case graph.List:
+			return nil, fmt.Errorf("%q is not a JSON list (write one such as '[\"a\", 2]')", s)
 		}
-		return nil, fmt.Errorf("%q is not JSON: %w", s, err)
+		return nil, fmt.Errorf("%q is not a JSON object (write one such as '{\"key\": \"value\"}')", s)
 	}
 	return v, nil
 }

@@ -1,6 +1,9 @@
 package content
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // blockKind tells the blocks of a document's text apart.
 type blockKind int
@@ -108,20 +111,28 @@ func splitWords(s string, budget int) []string {
 }
 
 // pack joins units with sep into groups of at most budget tokens; a unit
-// larger than the budget forms a group of its own.
+// larger than the budget forms a group of its own. It keeps the size of
+// the group it builds as it goes, so that a paragraph of millions of words
+// costs time in proportion to its length: sep is white space, so the words
+// of a group are the words of its units.
 func pack(units []string, sep string, budget int) []string {
 	var groups []string
-	var cur []string
-	for _, u := range units {
-		next := append(cur, u)
-		if len(cur) > 0 && EstimateTokens(strings.Join(next, sep)) > budget {
-			groups = append(groups, strings.Join(cur, sep))
-			next = []string{u}
+	start := 0           // the first unit of the group being built
+	chars, words := 0, 0 // of that group's units joined with sep
+	sepChars := utf8.RuneCountInString(sep)
+	for i, u := range units {
+		uc, uw := utf8.RuneCountInString(u), len(strings.Fields(u))
+		if i > start && estimate(chars+sepChars+uc, words+uw) > budget {
+			groups = append(groups, strings.Join(units[start:i], sep))
+			start, chars, words = i, 0, 0
 		}
-		cur = next
+		if i > start {
+			chars += sepChars
+		}
+		chars, words = chars+uc, words+uw
 	}
-	if len(cur) > 0 {
-		groups = append(groups, strings.Join(cur, sep))
+	if start < len(units) {
+		groups = append(groups, strings.Join(units[start:], sep))
 	}
 	return groups
 }

@@ -22,6 +22,9 @@ var (
 	// ErrNoText means the document parsed but holds no usable text, as in
 	// an image-only (scanned) PDF.
 	ErrNoText = errors.New("document has no text")
+	// ErrNoSentences means the document has text but no sentence a
+	// question can be made from, as in a list of words; see [CheckProse].
+	ErrNoSentences = errors.New("document has no sentences")
 	// ErrMalformed means the document is damaged or breaks its format.
 	ErrMalformed = errors.New("document is malformed")
 	// ErrUnreadable means the file could not be read at all.

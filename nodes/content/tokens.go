@@ -13,7 +13,9 @@ import (
 // tokenizer's count for English, and to underestimate scripts such as
 // Chinese or Japanese, where a character is often a token of its own.
 func EstimateTokens(s string) int {
-	chars := utf8.RuneCountInString(s)
-	words := len(strings.Fields(s))
-	return max((chars+3)/4, words)
+	return estimate(utf8.RuneCountInString(s), len(strings.Fields(s)))
 }
+
+// estimate is [EstimateTokens] of a text of chars characters and words
+// words.
+func estimate(chars, words int) int { return max((chars+3)/4, words) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -131,6 +132,10 @@ func (c *Client) failure(parent, callCtx context.Context, seen observed, err err
 	case errors.Is(context.Cause(callCtx), errCallTimeout):
 		return policies.New(policies.Timeout, fmt.Errorf("llm: no answer from %s within %s: %w",
 			c.cfg.Model, c.cfg.Timeout, context.DeadlineExceeded))
+	case seen.transportErr != nil && connectFailed(seen.transportErr):
+		return policies.New(policies.ServerError, &ConnectError{
+			BaseURL: scrub(scrubURL(c.cfg.BaseURL), c.cfg.APIKey),
+			Reason:  c.quote(seen.transportErr), Err: seen.transportErr})
 	case seen.transportErr != nil:
 		return policies.Errorf(policies.ServerError, "llm: cannot reach the server: %s",
 			c.quote(seen.transportErr))
@@ -159,4 +164,16 @@ func formatRefused(err error) bool {
 		return false
 	}
 	return api.Param == "response_format" || strings.HasPrefix(api.Param, "response_format.")
+}
+
+// connectFailed reports whether a transport error means no connection was
+// made: a failed dial or name lookup, as opposed to a connection that
+// broke after it was made.
+func connectFailed(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return true
+	}
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }

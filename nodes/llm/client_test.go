@@ -286,18 +286,44 @@ func TestCompleteReportsCancel(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
-func TestCompleteReportsNetworkFailuresAsServerErrors(t *testing.T) {
-	t.Run("a refused connection is a server error", func(t *testing.T) {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		require.NoError(t, err)
-		addr := ln.Addr().String()
-		require.NoError(t, ln.Close())
+// closedAddr returns a loopback address where nothing listens.
+func closedAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
 
-		_, err = newTestClient(t, Config{BaseURL: "http://" + addr}).
-			Complete(context.Background(), hello())
+func TestCompleteReportsNetworkFailuresAsServerErrors(t *testing.T) {
+	t.Run("a refused connection is a server error that names the server", func(t *testing.T) {
+		base := "http://" + closedAddr(t) + "/v1"
+
+		_, err := newTestClient(t, Config{BaseURL: base}).Complete(context.Background(), hello())
 
 		assert.Equal(t, policies.ServerError, policies.ClassOf(err), "%v", err)
+		var ce *ConnectError
+		require.ErrorAs(t, err, &ce)
+		assert.Equal(t, base, ce.BaseURL)
+		assert.Contains(t, err.Error(), "llm: could not connect to "+base+": ")
+		assert.Contains(t, err.Error(), "connection refused")
+
+		back, ok := ParseConnectError(ce.Error())
+		require.True(t, ok, "the text reads back")
+		assert.Equal(t, base, back.BaseURL)
+		assert.Equal(t, ce.Reason, back.Reason)
 	})
+	t.Run("a base URL with a key in it is not quoted when it cannot be reached",
+		func(t *testing.T) {
+			base := "http://u:" + testKey + "@" + closedAddr(t) + "/v1?key=" + testKey
+
+			_, err := newTestClient(t, Config{BaseURL: base}).Complete(context.Background(), hello())
+
+			var ce *ConnectError
+			require.ErrorAs(t, err, &ce)
+			assert.NotContains(t, err.Error(), "SECRET")
+		})
 	t.Run("a connection closed before any answer is a server error", func(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
@@ -309,6 +335,8 @@ func TestCompleteReportsNetworkFailuresAsServerErrors(t *testing.T) {
 		_, err := newTestClient(t, Config{BaseURL: srv.URL}).Complete(context.Background(), hello())
 
 		assert.Equal(t, policies.ServerError, policies.ClassOf(err), "%v", err)
+		var ce *ConnectError
+		assert.False(t, errors.As(err, &ce), "the server was reached: %v", err)
 	})
 	t.Run("a connection dropped in the middle of the answer is a server error", func(t *testing.T) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -327,6 +355,24 @@ func TestCompleteReportsNetworkFailuresAsServerErrors(t *testing.T) {
 
 		assert.Equal(t, policies.ServerError, policies.ClassOf(err), "%v", err)
 	})
+}
+
+func TestParseConnectErrorReadsOnlyItsOwnText(t *testing.T) {
+	tests := []struct {
+		name, text string
+		ok         bool
+	}{
+		{"its own text reads back", "llm: could not connect to http://127.0.0.1:9/v1: dial tcp: refused", true},
+		{"another network failure does not", "llm: cannot reach the server: EOF", false},
+		{"a server's answer does not", "server answered 502: could not connect to upstream", false},
+		{"a text without a reason does not", "llm: could not connect to http://127.0.0.1:9/v1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, ok := ParseConnectError(tt.text)
+			assert.Equal(t, tt.ok, ok)
+		})
+	}
 }
 
 func TestCompleteRefusesAnEmptyRequest(t *testing.T) {

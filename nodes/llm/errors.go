@@ -67,3 +67,43 @@ func Retryable(c policies.Class) bool {
 	}
 	return false
 }
+
+// ConnectError means no connection to the server could be made: nothing
+// listens at the address, its name does not resolve or the network does
+// not reach it. It is the cause inside the [policies.ServerError] error
+// that [Client.Complete] returns then, so that a report can tell a server
+// that is not there from one that answers with errors.
+type ConnectError struct {
+	// BaseURL is the configured API root, without user info or query.
+	BaseURL string
+	// Reason is the dial or lookup error's text, scrubbed of the API key.
+	Reason string
+	// Err is the dial or lookup error; nil in one read back by
+	// [ParseConnectError].
+	Err error
+}
+
+// connectPrefix starts the text of every [ConnectError].
+const connectPrefix = "llm: could not connect to "
+
+// Error formats e as "llm: could not connect to BASE_URL: REASON".
+func (e *ConnectError) Error() string { return connectPrefix + e.BaseURL + ": " + e.Reason }
+
+// Unwrap returns the dial or lookup error.
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// ParseConnectError reads a [ConnectError] back from its text, as a
+// checkpointed failure record keeps it, where the error itself is gone.
+// It reports false for any other text.
+func ParseConnectError(text string) (*ConnectError, bool) {
+	rest, ok := strings.CutPrefix(text, connectPrefix)
+	if !ok {
+		return nil, false
+	}
+	// A URL holds no ": ", so the first one ends it.
+	base, reason, ok := strings.Cut(rest, ": ")
+	if !ok || base == "" {
+		return nil, false
+	}
+	return &ConnectError{BaseURL: base, Reason: reason}, true
+}
