@@ -72,6 +72,11 @@ func (d *Deps) rooted(field, path string) (*os.Root, string, error) {
 
 // open opens a file to read.
 func (d *Deps) open(field, path string) (*os.File, error) {
+	// Opening a pipe or a device waits for its other end, maybe for ever:
+	// a document must be a file (a directory gets its own message).
+	if fi, err := d.stat(field, path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return nil, notAFile(field, path, fi.Mode())
+	}
 	if d.Root == "" {
 		return os.Open(path)
 	}
@@ -81,6 +86,22 @@ func (d *Deps) open(field, path string) (*os.File, error) {
 	}
 	f, err := root.Open(name)
 	return f, escaped(field, path, d.Root, err)
+}
+
+// notAFile is the error of a path that names something other than a
+// file, a pipe say, whose opening could wait for ever.
+func notAFile(field, path string, mode fs.FileMode) error {
+	kind := "not a regular file"
+	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		kind = "a socket"
+	case mode&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return policies.Errorf(policies.BadRequest, "%s %s is %s, not a file; give the path of a file",
+		field, path, kind)
 }
 
 // stat describes the file at path, following links.
@@ -98,6 +119,11 @@ func (d *Deps) stat(field, path string) (fs.FileInfo, error) {
 
 // create creates a file to write. Its directory must exist.
 func (d *Deps) create(field, path string) (*os.File, error) {
+	// A named pipe or a socket would hold the write until something reads
+	// it; a device such as /dev/null is written at once.
+	if fi, err := d.stat(field, path); err == nil && fi.Mode()&(fs.ModeNamedPipe|fs.ModeSocket) != 0 {
+		return nil, notAFile(field, path, fi.Mode())
+	}
 	if d.Root == "" {
 		return os.Create(path)
 	}

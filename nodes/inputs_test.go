@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -31,6 +32,8 @@ func TestBadInputsFailBeforeAnyModelCall(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "a-file")
 	require.NoError(t, os.WriteFile(file, []byte("x"), 0o644))
+	pipe := filepath.Join(dir, "a-pipe")
+	require.NoError(t, syscall.Mkfifo(pipe, 0o644))
 
 	t.Run("numbers outside the graph's bounds are refused before the run starts", func(t *testing.T) {
 		for field, v := range map[string]int{"per_chunk": 0, "target": -1, "max_chunks": -2,
@@ -68,6 +71,11 @@ func TestBadInputsFailBeforeAnyModelCall(t *testing.T) {
 			"document", []string{"gone.md", "no such file"}},
 		{"an empty document path is refused", map[string]any{"document": ""}, "document",
 			[]string{"document", "empty"}},
+		{"a document that is a pipe is refused, not waited on", map[string]any{"document": pipe},
+			"document", []string{"a-pipe is a named pipe, not a file"}},
+		{"an export to a pipe is refused, not waited on",
+			map[string]any{"export": pipe, "export_format": "gift"},
+			"export", []string{"a-pipe is a named pipe, not a file"}},
 	}
 	for _, g := range []struct {
 		name  string

@@ -224,3 +224,21 @@ func wordSoup(n int) string {
 	}
 	return b.String()
 }
+
+func TestAFailedExportKeepsTheSavedQuestions(t *testing.T) {
+	h := newHarness(t, nil, nil)
+	// /dev/full takes the file's creation, then refuses every write.
+	res := h.run("export-1", map[string]any{"document": biology, "target": 5,
+		"export": "/dev/full", "export_format": "gift"})
+	assert.Equal(t, 5, res.State["saved"])
+	assert.Empty(t, res.Compensated, "the save is not undone")
+	summary := res.State["summary"].(string)
+	assert.Contains(t, summary, "export       failed: export /dev/full:")
+	assert.Contains(t, summary, "the questions stay saved: write the file with graphrun quiz export")
+
+	store, err := h.deps.Quiz()
+	require.NoError(t, err)
+	saved, err := store.Questions(context.Background(), res.State["quiz"].(string))
+	require.NoError(t, err)
+	assert.Len(t, saved, 5)
+}

@@ -57,6 +57,7 @@ func (d *Deps) report(_ context.Context, in graph.Input) (graph.Update, error) {
 		"saved":             stateInt(in, "saved", 0),
 		"quiz":              stateString(in, "quiz"),
 		"exported":          stateString(in, "exported"),
+		"export_error":      exportFailure(in),
 		"attempts":          c.Attempts,
 		"retries":           c.Retries,
 		"errors":            c.Errors,
@@ -135,7 +136,20 @@ func summary(qs []mcq.Question, rep map[string]any, failures []failureRecord,
 	if e := rep["exported"]; e != "" {
 		fmt.Fprintf(&b, "  exported     %s\n", e)
 	}
+	if e := rep["export_error"]; e != "" {
+		fmt.Fprintf(&b, "  export       failed: %s; the questions stay saved: write the file with "+
+			"graphrun quiz export %s -o FILE\n", e, rep["quiz"])
+	}
 	return b.String()
+}
+
+// exportFailure is the failure of the export node when a fallback route
+// sent it to the report, or "".
+func exportFailure(in graph.Input) string {
+	if in.Error == nil || in.Error.Node != "export" {
+		return ""
+	}
+	return in.Error.Message
 }
 
 func counts(m map[string]any) string {

@@ -12,18 +12,19 @@ import (
 	"github.com/graphrun/graphrun/policies"
 )
 
-// failExport loads the graph again with an mcq.export that always fails,
-// as a full disk would, so that the run fails after save.
-func (h *harness) failExport() {
+// failReport loads the graph again with an mcq.report that always fails,
+// as a full disk would, so that the run fails after save: unlike a failed
+// export, which the graph routes to the report, nothing catches it.
+func (h *harness) failReport() {
 	h.t.Helper()
 	base := nodes.NewRegistry(h.deps)
 	reg := graph.NewRegistry()
 	for _, name := range base.Names() {
 		fn, _ := base.Lookup(name)
-		if name == "mcq.export" {
+		if name == "mcq.report" {
 			fn = func(context.Context, graph.Input) (graph.Update, error) {
 				return nil, policies.Errorf(policies.Storage,
-					"write quiz.json: no space left on device")
+					"write report: no space left on device")
 			}
 		}
 		reg.Register(name, base.Doc(name), fn)
@@ -43,12 +44,12 @@ func TestCompensationRemovesOnlyWhatTheFailedRunSaved(t *testing.T) {
 	first := h.run("first", map[string]any{"document": biology, "quiz": "cells", "target": 4})
 	require.Equal(t, 4, first.State["saved"])
 
-	h.failExport()
+	h.failReport()
 	res, err := h.engine.Run(ctx, h.g, graph.RunOptions{Thread: "second",
 		Input: map[string]any{"document": biology, "quiz": "cells", "target": 9}})
 	require.Error(t, err)
 	require.Equal(t, graph.Failed, res.Status)
-	assert.Equal(t, "export", res.Error.Node)
+	assert.Equal(t, "report", res.Error.Node)
 	before := map[string]bool{}
 	for _, q := range finalQuestions(t, first) {
 		before[q.ID] = true

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/graphrun/graphrun/graph"
 )
@@ -58,4 +62,28 @@ func TestProgressSaysHowToResumeAnInterruptedRun(t *testing.T) {
 	assert.Contains(t, buf.String(),
 		"interrupted: 2 steps")
 	assert.Contains(t, buf.String(), "resume it with: graphrun resume t9")
+}
+
+func TestAnInterruptStopsAtACheckpointThenAtOnce(t *testing.T) {
+	var notices bytes.Buffer
+	ctx, stop, done := interrupts(context.Background(), &notices)
+	defer done()
+	interrupt := func() { require.NoError(t, syscall.Kill(os.Getpid(), syscall.SIGINT)) }
+
+	interrupt()
+	select {
+	case <-stop:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first interrupt did not ask for a stop")
+	}
+	assert.NoError(t, ctx.Err(), "the first interrupt lets the step under way finish")
+	assert.Contains(t, notices.String(), "stopping at the next checkpoint")
+
+	interrupt()
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second interrupt did not cancel the run")
+	}
+	assert.EqualError(t, context.Cause(ctx), "interrupted twice")
 }

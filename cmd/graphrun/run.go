@@ -135,7 +135,13 @@ the field the graph names in its output: key.`,
 				return err
 			}
 			defer s.close()
-			g, err := resolveGraph(args[0], s.reg)
+			// The thread records the graph file's absolute path, so that
+			// a resume from another directory finds it.
+			path := args[0]
+			if abs, err := filepath.Abs(path); err == nil && fileExists(path) {
+				path = abs
+			}
+			g, err := resolveGraph(path, s.reg)
 			if err != nil {
 				return err
 			}
@@ -152,7 +158,9 @@ the field the graph names in its output: key.`,
 			}
 			o.Thread = thread
 			o.Input = input
-			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
+			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine,
+				stop <-chan struct{}) (*graph.Result, error) {
+				o.Stop = stop
 				res, err := e.Run(ctx, g, o)
 				var ie *graph.InputError
 				if errors.As(err, &ie) && stateFile != "" && !setByFlag(sets, ie.Field) {
@@ -202,6 +210,12 @@ file the thread was started from, unless --graph names another.`,
 			}
 			g, err := resolveGraph(graphPath, s.reg)
 			if err != nil {
+				var ue usageError
+				if errors.As(err, &ue) && first.Source != "" && !filepath.IsAbs(first.Source) {
+					err = usageError{fmt.Errorf("%w; thread %s was started with the graph file %s, "+
+						"relative to the directory it was started in: resume from there, or name "+
+						"the file with --graph FILE", err, args[0], first.Source)}
+				}
 				return err
 			}
 			if err := f.checkChaos(g); err != nil {
@@ -210,8 +224,9 @@ file the thread was started from, unless --graph names another.`,
 			if h.Last().Status == graph.Succeeded {
 				fmt.Fprintf(cmd.ErrOrStderr(), "thread %s had already succeeded; its result:\n", args[0])
 			}
-			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine) (*graph.Result, error) {
-				o.Step = step
+			return execute(cmd, &f, s, g, func(ctx context.Context, e *graph.Engine,
+				stop <-chan struct{}) (*graph.Result, error) {
+				o.Step, o.Stop = step, stop
 				return e.Resume(ctx, g, args[0], o)
 			})
 		},
@@ -250,6 +265,12 @@ func (s *session) close() {
 	s.store.Close()
 }
 
+// fileExists says whether path names something that exists.
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
 // resolveGraph loads a graph file, or a built-in graph by name.
 func resolveGraph(arg string, reg *graph.Registry) (*graph.Graph, error) {
 	if fi, err := os.Stat(arg); err == nil {
@@ -271,11 +292,11 @@ func resolveGraph(arg string, reg *graph.Registry) (*graph.Graph, error) {
 }
 
 // execute runs fn with an engine wired to the session and prints the
-// result. SIGINT and SIGTERM interrupt the run cleanly, at a checkpoint.
+// result. fn passes stop to the run as its [graph.RunOptions.Stop].
 func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
-	fn func(context.Context, *graph.Engine) (*graph.Result, error)) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	fn func(ctx context.Context, e *graph.Engine, stop <-chan struct{}) (*graph.Result, error)) error {
+	ctx, stop, done := interrupts(cmd.Context(), cmd.ErrOrStderr())
+	defer done()
 
 	out := cmd.OutOrStdout()
 	listeners, flushMetrics, err := telemetryListeners(cmd, f, s.deps)
@@ -301,7 +322,7 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 		Listeners:  listeners,
 		Durability: graph.Durability(f.durability),
 	})
-	res, err := fn(ctx, e)
+	res, err := fn(ctx, e, stop)
 	if prog != nil {
 		prog.finish(res)
 	}
@@ -309,6 +330,36 @@ func execute(cmd *cobra.Command, f *runFlags, s *session, g *graph.Graph,
 		printResult(out, g, res, f.jsonOut)
 	}
 	return errors.Join(err, flushMetrics())
+}
+
+// interrupts turns SIGINT and SIGTERM into a stop in two stages: the first
+// closes the returned channel, so that the run ends at its next checkpoint
+// with the model calls under way finished and kept; the second cancels the
+// returned context, so that the run ends now, keeping what finished; a
+// third ends the process. Calling done stops listening for signals.
+func interrupts(parent context.Context, notices io.Writer) (ctx context.Context,
+	stop <-chan struct{}, done func()) {
+	ctx, cancel := context.WithCancelCause(parent)
+	stopCh := make(chan struct{})
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		defer signal.Stop(sigs)
+		select {
+		case <-sigs:
+		case <-ctx.Done():
+			return
+		}
+		fmt.Fprintln(notices, "stopping at the next checkpoint: the calls under way finish "+
+			"and are kept (interrupt again to stop at once)")
+		close(stopCh)
+		select {
+		case <-sigs:
+			cancel(errors.New("interrupted twice"))
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, stopCh, func() { cancel(nil) }
 }
 
 // printResult prints the final state, or the graph's output field.

@@ -12,12 +12,14 @@ import (
 
 // Classify turns an error answer (status of 400 or more, its headers and
 // raw body) into a classified error carrying the wait the server asked for.
-// It decides from structured data only: the code, type and param fields of
-// the body, the status and the headers; the message text is read for two
-// documented server patterns that have no structured form (see
-// [requestExceedsBudget] and [bodyWait]). Classify is pure apart from
-// reading the clock to turn a Retry-After date into a wait. The cause is an
-// [*APIError].
+// It decides from structured data first: the code, type and param fields of
+// the body, the status and the headers. The message text is read only where
+// servers give no structured form: a rate limit that one request can never
+// fit (see [requestExceedsBudget]), a wait written in prose (see
+// [bodyWait]), and a generic 4xx whose words say the input does not fit or
+// the account is out of money (see [wordingClass]). Classify is pure apart
+// from reading the clock to turn a Retry-After date into a wait. The cause
+// is an [*APIError].
 func Classify(status int, header http.Header, body []byte) *policies.Error {
 	return classify(status, header, body, "", time.Now())
 }
@@ -46,9 +48,16 @@ func classify(status int, header http.Header, body []byte, key string,
 	}
 }
 
-// classOf decides the class: the structured code first, then Azure's inner
-// code, then the type, then the param, and last the status.
+// classOf decides the class: a 402 is quota whatever the body says;
+// otherwise the structured code first, then Azure's inner code, then the
+// type, then the param, and last the status, refined by the message's
+// wording where the status says little.
 func classOf(status int, eb errBody) policies.Class {
+	if status == http.StatusPaymentRequired {
+		// OpenRouter, DeepSeek and others: the account has no money left,
+		// and the body's code, if any, is generic or just the status again.
+		return policies.Quota
+	}
 	class, ok := policies.Class(""), false
 	for _, token := range []string{eb.Code, eb.InnerCode, eb.Type} {
 		if class, ok = reasons[normalize(token)]; ok {
@@ -59,7 +68,7 @@ func classOf(status int, eb errBody) policies.Class {
 		class, ok = params[normalize(eb.Param)]
 	}
 	if !ok {
-		class = statusClass(status)
+		class = wordingClass(status, statusClass(status), eb.Message)
 	}
 	if class == policies.RateLimit && requestExceedsBudget(eb) {
 		return policies.ContentTooLong

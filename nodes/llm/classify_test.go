@@ -210,3 +210,54 @@ func FuzzClassify(f *testing.F) {
 		}
 	})
 }
+
+func TestClassifyReadsWordingOnlyWhereTheStatusSaysLittle(t *testing.T) {
+	msg := func(m string) string { return `{"error":{"message":"` + m + `"}}` }
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		want   policies.Class
+	}{
+		{"a 402 is quota whatever its code says", 402,
+			`{"error":{"code":"model_not_found","message":"m"}}`, policies.Quota},
+		{"a 400 naming the context length is content_too_long", 400,
+			msg("request exceeds the Context-Length of this model"), policies.ContentTooLong},
+		{"a code written into the message is read as words", 400,
+			msg("context_length_exceeded"), policies.ContentTooLong},
+		{"a 400 saying the prompt is too long is content_too_long", 400,
+			msg("Prompt too long for this model"), policies.ContentTooLong},
+		{"a plain-text 400 about too many tokens is content_too_long", 400,
+			"too many tokens in the prompt", policies.ContentTooLong},
+		{"a 400 about a low credit balance is quota", 400,
+			msg("your credit balance is too low"), policies.Quota},
+		{"a 400 about an exceeded quota is quota", 400, msg("Quota exceeded for this key"),
+			policies.Quota},
+		{"a 403 about insufficient funds is quota", 403, msg("Insufficient funds"), policies.Quota},
+		{"a minimum on max_tokens is a bad request", 400, msg("max_tokens must be at least 1"),
+			policies.BadRequest},
+		{"a bad temperature is a bad request", 400, msg("invalid value for temperature"),
+			policies.BadRequest},
+		{"too large a max_tokens is a bad request", 400,
+			msg("max_tokens is too large: 9000. This model supports at most 4096 completion tokens."),
+			policies.BadRequest},
+		{"a field called context is a bad request", 400, msg("unknown field: context"),
+			policies.BadRequest},
+		{"a credit card word without a shortage is a bad request", 400,
+			msg("credit card details are not accepted here"), policies.BadRequest},
+		{"a 403 about a long prompt stays auth", 403, msg("prompt is too long"), policies.Auth},
+		{"a 401 about a balance stays auth", 401, msg("insufficient balance"), policies.Auth},
+		{"a 429 about the context stays a rate limit", 429, msg("context window busy"),
+			policies.RateLimit},
+		{"a 500 about the context stays a server error", 500,
+			msg("context length of the runner is not set"), policies.ServerError},
+		{"a structured code wins over the wording", 400,
+			`{"error":{"code":"content_filter","message":"prompt is too long"}}`,
+			policies.ContentFilter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, Classify(tt.status, http.Header{}, []byte(tt.body)).Class)
+		})
+	}
+}

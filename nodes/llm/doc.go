@@ -5,8 +5,10 @@
 // A [Client] sends one [Request] and returns one [Response]. Every error it
 // returns is a [*policies.Error] whose class was decided where the failure
 // was seen: from the HTTP status, the structured fields of the error body
-// (code, type, param) and the headers, never from the words of an error
-// message it does not know. To see what the server really sent, the client
+// (code, type, param) and the headers. The words of a message are read only
+// for the few kinds servers send without a code (an input that overflows
+// the context, an account out of money) and only where the status leaves
+// the kind open. To see what the server really sent, the client
 // wraps its HTTP transport: for every answer with a status of 400 or more,
 // the transport keeps the status, headers and raw body in a holder that the
 // request's context carries, and [Classify] reads them.
