@@ -185,7 +185,12 @@ func (e *Engine) Resume(ctx context.Context, g *Graph, thread string, o RunOptio
 	if err != nil {
 		return nil, fmt.Errorf("resume thread %s: %w", thread, err)
 	}
-	if last := h.Last().Step; o.Step != 0 && o.Step != last {
+	switch last := h.Last().Step; {
+	case o.Step < 0 || o.Step > last:
+		return nil, fmt.Errorf("resume thread %s from step %d: %w: its checkpoints are "+
+			"steps 0 to %d; leave the step out to resume from the last", thread, o.Step,
+			ErrNotLast, last)
+	case o.Step != 0 && o.Step != last:
 		return nil, fmt.Errorf("resume thread %s from step %d: %w (%d): a resume continues "+
 			"from the last checkpoint, since going back would run finished work again; "+
 			"start a new run to begin anew", thread, o.Step, ErrNotLast, last)

@@ -506,7 +506,7 @@ edges:
 		{"an undeclared field is refused", map[string]any{"document": "a.md", "nosuch": 1},
 			"nosuch", "input field nosuch: the graph declares no such state field (the inputs are: document, target)"},
 		{"last_error is refused", map[string]any{"document": "a.md", "last_error": map[string]any{}},
-			"last_error", "the inputs are: document, target"},
+			"last_error", "is written by the engine when a fallback route catches a failure"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

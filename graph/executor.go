@@ -94,7 +94,10 @@ func (r *runner) init(ctx context.Context, input map[string]any) error {
 	for _, k := range names {
 		f, ok := r.g.Field(k)
 		switch {
-		case !ok || k == LastError:
+		case k == LastError:
+			return &InputError{Field: k, Msg: "is written by the engine when a fallback route " +
+				"catches a failure, never by a run's input", Hint: "the inputs are: " + r.inputNames()}
+		case !ok:
 			return &InputError{Field: k, Msg: "the graph declares no such state field",
 				Hint: "the inputs are: " + r.inputNames()}
 		case !r.g.IsInput(k):

@@ -99,6 +99,14 @@ edges:
 	assert.Equal(t, want.State, again.State)
 	assert.Equal(t, 21, c.get("inc"))
 
+	for _, step := range []int{21, -1} {
+		_, err = e.Resume(context.Background(), g, "t1", graph.RunOptions{Step: step})
+		require.ErrorIs(t, err, graph.ErrNotLast)
+		assert.ErrorContains(t, err, "its checkpoints are steps 0 to 20")
+	}
+	_, err = e.Resume(context.Background(), g, "t1", graph.RunOptions{Step: 5})
+	assert.ErrorContains(t, err, "going back would run finished work again")
+
 	_, err = e.Run(context.Background(), g, graph.RunOptions{Thread: "t1"})
 	require.ErrorIs(t, err, graph.ErrThreadExists)
 }

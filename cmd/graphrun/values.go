@@ -45,7 +45,11 @@ func readInput(g *graph.Graph, stateFile string, sets []string) (map[string]any,
 				names = append(names, f.Name)
 			}
 			what := fmt.Sprintf("graph %s has no state field %q", g.Name(), k)
-			if ok && k != graph.LastError {
+			switch {
+			case k == graph.LastError:
+				what = "last_error is written by the engine when a fallback route catches a " +
+					"failure, never by a run's input"
+			case ok:
 				what = fmt.Sprintf("field %q is graph %s's own work, not an input", k, g.Name())
 			}
 			return nil, invalidError{fmt.Errorf("--set %s: %s (its inputs: %s)",
