@@ -8,6 +8,7 @@ import (
 
 	"github.com/graphrun/graphrun/graph"
 	"github.com/graphrun/graphrun/nodes/content"
+	"github.com/graphrun/graphrun/nodes/template"
 	"github.com/graphrun/graphrun/policies"
 )
 
@@ -66,11 +67,24 @@ func (d *Deps) readDocument(in graph.Input, keep bool) (*content.Document, []con
 		return nil, nil, policies.Errorf(policies.BadRequest,
 			"%s: no text to make questions from; check that the file holds prose", path)
 	}
+	// The offline generator is where every chunk ends when all else
+	// fails: a document it can make no question from would cost model
+	// calls and still end with none.
+	if !offlineQuestionable(doc, chunks) {
+		return nil, nil, policies.Errorf(policies.BadRequest,
+			"%s: too little text to make a question from: even the offline generator finds "+
+				"no sentence with a key term and enough other terms to offer as wrong answers; "+
+				"give a longer document (a few paragraphs at least)", path)
+	}
 	if keep && key.path != "" {
 		d.docs.put(key, doc, chunks)
 	}
 	return doc, chunks, nil
 }
+
+// keyTerms is how many key terms load picks from a document: the offline
+// generator's answers and wrong answers.
+const keyTerms = 60
 
 // maxKept is how many documents a [docCache] keeps.
 const maxKept = 4
@@ -122,4 +136,17 @@ func (c *docCache) put(key docKey, doc *content.Document, chunks []content.Chunk
 	if over := len(c.entries) - maxKept; over > 0 {
 		c.entries = append(c.entries[:0], c.entries[over:]...)
 	}
+}
+
+// offlineQuestionable says whether the offline generator makes a question
+// from at least one of chunks. It stops at the first that gives one, in a
+// few milliseconds for a document of any real length.
+func offlineQuestionable(doc *content.Document, chunks []content.Chunk) bool {
+	terms := content.KeyTerms(doc, keyTerms)
+	for _, c := range chunks {
+		if qs, err := template.Generate(c, terms, 1, 1); err == nil && len(qs) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,9 +24,14 @@ func TestLoadTakesTheDocumentTheInputCheckRead(t *testing.T) {
 		require.NoError(t, os.Chtimes(path, at, at))
 	}
 	// Two texts of one length: with the same time, only a kept copy tells
-	// them apart.
-	nucleus := "# Cells\n\nThe nucleus holds the genetic material of the cell.\n"
-	membrane := "# Cells\n\nThe membrane wraps the whole content of every cell.\n"
+	// them apart. Each has enough prose for the offline generator.
+	passage := "# Cells\n\nThe ORGAN stands out in every eukaryotic cell. Mitochondria " +
+		"make energy for the cell from sugar and oxygen. Ribosomes build proteins from " +
+		"amino acids on the rough endoplasmic reticulum. The Golgi apparatus sorts and " +
+		"ships proteins to the plasma membrane. Lysosomes break down worn parts of the " +
+		"cell with enzymes.\n"
+	nucleus := strings.Replace(passage, "ORGAN", "nucleus", 1)
+	membrane := strings.Replace(passage, "ORGAN", "vacuole", 1)
 	require.Len(t, membrane, len(nucleus))
 	d := &Deps{}
 	in := graph.Input{Graph: "mcq", State: graph.State{"document": path}}
@@ -43,13 +49,13 @@ func TestLoadTakesTheDocumentTheInputCheckRead(t *testing.T) {
 		assert.Contains(t, firstChunk(), "nucleus")
 	})
 	t.Run("the copy is taken once", func(t *testing.T) {
-		assert.Contains(t, firstChunk(), "membrane")
+		assert.Contains(t, firstChunk(), "vacuole")
 	})
 	t.Run("a file changed since the check is read again", func(t *testing.T) {
 		write(nucleus, stamp)
 		require.NoError(t, d.check(context.Background(), in))
 		write(membrane, stamp.Add(time.Second))
-		assert.Contains(t, firstChunk(), "membrane")
+		assert.Contains(t, firstChunk(), "vacuole")
 	})
 	t.Run("another chunk budget is read again", func(t *testing.T) {
 		write(nucleus, stamp)
@@ -58,7 +64,7 @@ func TestLoadTakesTheDocumentTheInputCheckRead(t *testing.T) {
 		other := graph.Input{Graph: "mcq", State: graph.State{"document": path, "chunk_tokens": 100}}
 		upd, err := d.load(context.Background(), other)
 		require.NoError(t, err)
-		assert.Contains(t, upd["chunks"].([]content.Chunk)[0].Text, "membrane")
+		assert.Contains(t, upd["chunks"].([]content.Chunk)[0].Text, "vacuole")
 	})
 }
 

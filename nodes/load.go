@@ -44,7 +44,7 @@ func (d *Deps) load(_ context.Context, in graph.Input) (graph.Update, error) {
 	name := cmp.Or(stateString(in, "quiz"), strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	return graph.Update{
 		"chunks":  chunks,
-		"terms":   content.KeyTerms(doc, 60),
+		"terms":   content.KeyTerms(doc, keyTerms),
 		"title":   doc.Title,
 		"quiz":    name,
 		"offline": offline,

@@ -167,6 +167,9 @@ func TestUnusableDocumentsAreRefusedBeforeTheRunStarts(t *testing.T) {
 		{"HTML without text", "../testdata/documents/no-text.html", nil, "has no readable text"},
 		{"headings and list items without a sentence", "testdata/documents/outline.md", nil,
 			"outline.md: the document has no sentences a question can be made from"},
+		{"one sentence, too little for any question", filepath.Join(dir, "tiny.md"), func() []byte {
+			return []byte("# Cells\n\nThe cell membrane surrounds the cytoplasm of every living cell.\n")
+		}, "tiny.md: too little text to make a question from: even the offline generator"},
 		{"megabytes of word soup on one line", filepath.Join(dir, "soup.txt"), func() []byte {
 			return []byte(wordSoup(500_000))
 		}, "soup.txt: the document has no sentences a question can be made from"},

@@ -227,19 +227,18 @@ func TestResumeWithoutAModelSaysSo(t *testing.T) {
 		offline.notice.String())
 }
 
-func TestADocumentWithoutProseFailsTheRun(t *testing.T) {
+func TestADocumentWithoutProseIsRefusedBeforeTheRun(t *testing.T) {
 	doc := filepath.Join(t.TempDir(), "menu.md")
 	menu := "# Menu\n\n- Home\n- News\n\n## Contact\n\nMail us.\n"
 	require.NoError(t, os.WriteFile(doc, []byte(menu), 0o644))
 	h := newHarness(t, nil, nil)
-	res, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{
+	_, err := h.engine.Run(context.Background(), h.g, graph.RunOptions{Thread: "menu",
 		Input: map[string]any{"document": doc}})
-	require.Error(t, err)
-	assert.Equal(t, graph.Failed, res.Status)
-	assert.Equal(t, "bad_request", res.Error.Class)
-	assert.Equal(t, "collect", res.Error.Node)
-	assert.Contains(t, err.Error(), "no question could be made from the document "+doc)
-	assert.Contains(t, err.Error(), "the chunk has too little text")
+	var ie *graph.InputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "document", ie.Field)
+	assert.Contains(t, err.Error(), doc+": too little text to make a question from")
+	assert.Zero(t, threads(t, h.store), "no thread is left")
 }
 
 // failingServer answers every request with status and body.
