@@ -319,12 +319,18 @@ func (r *runner) runStep(ctx context.Context) error {
 	} else {
 		w := r.e.wideStep(len(tasks))
 		r.runParallel(ctx, step, tasks, w)
-		// A task that did not run, or whose result came from the store,
-		// left its record empty.
+		// Each task's attempts count once, when its step is committed: a
+		// result kept from an interrupted run brings its own. A task that
+		// failed left them in its record of the batch; one that did not
+		// start has none.
 		attempts, ran := 0, 0
 		for i := range w.batch {
-			if n := w.batch[i].Record.Attempts; n > 0 {
-				attempts += n
+			rec := &w.batch[i].Record
+			if res := w.results[i]; res != nil {
+				rec = &res.Record
+			}
+			if rec.Attempts > 0 {
+				attempts += rec.Attempts
 				ran++
 			}
 		}

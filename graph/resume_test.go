@@ -429,3 +429,30 @@ func TestAnInterruptSaysWhyTheCallerStopped(t *testing.T) {
 	assert.Equal(t, graph.Running, res.Status)
 	assert.Equal(t, "context canceled: the service is shutting down", finished.Error)
 }
+
+func TestAResumedStepCountsTheAttemptsOfTasksItKept(t *testing.T) {
+	reg := graph.NewRegistry()
+	ctx, interrupt := context.WithCancel(context.Background())
+	var calls atomic.Int32
+	reg.Register("split", "", set("items", []any{0, 1, 2, 3}))
+	reg.Register("work", "", func(actx context.Context, in graph.Input) (graph.Update, error) {
+		calls.Add(1)
+		if in.Index == 2 && ctx.Err() == nil {
+			interrupt() // the caller stops the run once two tasks are recorded
+			return nil, actx.Err()
+		}
+		return graph.Update{"out": in.Item}, nil
+	})
+	reg.Register("join", "", set("joined", 1))
+	g := mustGraph(t, reg, w2Graph)
+	e := graph.NewEngine(graph.Options{Store: memory.New(), MaxConcurrency: 1})
+	_, err := e.Run(ctx, g, graph.RunOptions{Thread: "kept"})
+	require.ErrorIs(t, err, context.Canceled)
+
+	res, err := e.Resume(context.Background(), g, "kept", graph.RunOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, int32(5), calls.Load(), "tasks 0 and 1 ran once, task 2 twice, task 3 once")
+	assert.Equal(t, []any{0.0, 1.0, 2.0, 3.0}, res.State["out"])
+	assert.Equal(t, 6, res.Counters.Attempts,
+		"split, the four tasks of the fan-out each counted once, and join")
+}
