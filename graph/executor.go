@@ -277,6 +277,11 @@ func (r *runner) interrupted(ctx context.Context, why error) (*Result, error) {
 // finishError ends a run whose checkpoint could not be written. The thread
 // stays as its last written checkpoint left it.
 func (r *runner) finishError(ctx context.Context, err error) (*Result, error) {
+	if errors.Is(err, ErrConflict) {
+		err = fmt.Errorf("%w: another run of thread %s wrote this step first, so two "+
+			"processes are running the thread; let the other one finish, then read the "+
+			"thread's state from the store", err, r.thread)
+	}
 	r.status = Running
 	r.emit(Event{Kind: RunFinished, Status: Running, Class: string(policies.Storage),
 		Error: err.Error(), Duration: r.since()})

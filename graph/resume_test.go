@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -455,4 +456,38 @@ func TestAResumedStepCountsTheAttemptsOfTasksItKept(t *testing.T) {
 	assert.Equal(t, []any{0.0, 1.0, 2.0, 3.0}, res.State["out"])
 	assert.Equal(t, 6, res.Counters.Attempts,
 		"split, the four tasks of the fan-out each counted once, and join")
+}
+
+func TestTwoRunsOfOneThreadAreToldApart(t *testing.T) {
+	reg := graph.NewRegistry()
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	var first atomic.Bool
+	reg.Register("inc", "", func(_ context.Context, in graph.Input) (graph.Update, error) {
+		if in.Step == 2 && first.CompareAndSwap(false, true) {
+			entered <- struct{}{}
+			<-release // the slow process holds its step until the other is done
+		}
+		return graph.Update{"n": 1}, nil
+	})
+	g := mustGraph(t, reg, strings.Replace(loopGraph, "n < 1000", "n < 3", 1))
+	store := memory.New()
+	_, err := graph.NewEngine(graph.Options{Store: store}).Run(context.Background(), g,
+		graph.RunOptions{Thread: "twice", MaxSteps: 1})
+	require.Error(t, err, "the first run stops after its first step")
+
+	slow := make(chan error, 1)
+	go func() {
+		_, err := graph.NewEngine(graph.Options{Store: store}).Resume(context.Background(), g,
+			"twice", graph.RunOptions{})
+		slow <- err
+	}()
+	<-entered
+	_, err = graph.NewEngine(graph.Options{Store: store}).Resume(context.Background(), g,
+		"twice", graph.RunOptions{})
+	require.NoError(t, err, "the quick process finishes the thread")
+	close(release)
+	err = <-slow
+	require.ErrorIs(t, err, graph.ErrConflict)
+	assert.ErrorContains(t, err, "two processes are running the thread")
 }
