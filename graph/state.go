@@ -106,10 +106,9 @@ func describe(v any) string {
 	switch v.(type) {
 	case string:
 		return fmt.Sprintf("string %q", truncate(v.(string), 40))
-	case float64, float32:
-		return fmt.Sprintf("float %v", v)
-	case int, int64, int32:
-		return fmt.Sprintf("int %v", v)
+	case float64, float32, int, int64, int32:
+		// JSON and YAML say number, whatever Go type holds it.
+		return fmt.Sprintf("number %v", v)
 	case bool:
 		return fmt.Sprintf("bool %v", v)
 	case []any:

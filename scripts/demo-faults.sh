@@ -8,6 +8,7 @@ doc=${1:-examples/biology_openstax-biology-2e_4-3-eukaryotic-cells.md}
 addr=127.0.0.1:${SIM_PORT:-8089}
 
 go build -o bin/graphrun ./cmd/graphrun
+mkdir -p out
 bin/graphrun llm-sim --addr "$addr" --seed 7 --latency 20ms \
   --fail rate_limit=0.15,server_error=0.2,quota=0.1 --truncate 0.05 --malformed 0.05 \
   --retry-after 1s &

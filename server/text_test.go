@@ -25,7 +25,7 @@ func TestPlainTextRewordsFileErrors(t *testing.T) {
 		{"a file in place of a directory says so", "",
 			"mkdirat out/x: not a directory", "out/x: a part of the path is a file, not a directory"},
 		{"a message with no file operation is left alone", "/srv/docs",
-			"input field name: want string, got float 1", "input field name: want string, got float 1"},
+			"input field name: want string, got number 1", "input field name: want string, got number 1"},
 		{"prose that opens something is left alone", "",
 			"could not open the gate: it is shut", "could not open the gate: it is shut"},
 	}

@@ -71,9 +71,27 @@ func openError(kind, path string, err error) error {
 	return storeError{fmt.Errorf("open %s %s: %w", kind, path, err)}
 }
 
-// check refuses a missing database for commands that read one.
+// source names where the database path came from, with the path, as the
+// user wrote it: "--db FILE" or "GRAPHRUN_DB=FILE"; "" for the default.
+func (f *storeFlags) source() string {
+	switch {
+	case f.db != "":
+		return "--db " + f.db
+	case os.Getenv("GRAPHRUN_DB") != "":
+		return "GRAPHRUN_DB=" + os.Getenv("GRAPHRUN_DB")
+	}
+	return ""
+}
+
+// check refuses a missing database for commands that read one, and for
+// commands that may create one, a file named in a directory that does not
+// exist: like exports, the store makes no directories. The default file
+// is in the current directory, which always exists.
 func (f *storeFlags) check() error {
 	if !f.existing {
+		if what := f.source(); what != "" {
+			return checkDir(what, f.path())
+		}
 		return nil
 	}
 	if _, err := os.Stat(f.path()); errors.Is(err, fs.ErrNotExist) {

@@ -62,6 +62,7 @@ func TestExitCodesMatchDocsCLI(t *testing.T) {
 			"--chaos", "first=server_error:1"}, exitFailed},
 		{"a bad flag exits 2", []string{"run", twoSteps, "--db", db, "--durability", "never"},
 			exitUsage},
+		{"a graph file that does not exist exits 2", []string{"validate", "missing.yaml"}, exitUsage},
 		{"a graph file with problems exits 3", []string{"validate",
 			"../../testdata/graphs/invalid/edges.yaml"}, exitInvalid},
 		{"an undeclared input field exits 3", []string{"run", twoSteps, "--db", db, "-q",

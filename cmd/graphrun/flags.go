@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -52,8 +53,12 @@ func flagError(_ *cobra.Command, err error) error {
 	if errors.Is(cause, errNegative) {
 		return usageError{fmt.Errorf("%s %q: %w", name, value, cause)}
 	}
+	typ := ive.GetFlag().Value.Type()
+	if (typ == "int" || typ == "int64") && errors.Is(cause, strconv.ErrRange) {
+		return usageError{fmt.Errorf("%s %q: %s", name, value, outOfRange(ive.GetFlag(), value))}
+	}
 	var want string
-	switch ive.GetFlag().Value.Type() {
+	switch typ {
 	case "duration":
 		want = "not a duration; write a number and a unit, like 90s, 15m or 36h (" +
 			daysHint(value) + ")"
@@ -67,6 +72,18 @@ func flagError(_ *cobra.Command, err error) error {
 		want = cause.Error()
 	}
 	return usageError{fmt.Errorf("%s %q: %s", name, value, want)}
+}
+
+// outOfRange says that value, a whole number too large or too small for
+// the int flag f, is out of range, and gives the bound it crossed.
+func outOfRange(f *pflag.Flag, value string) string {
+	if !strings.HasPrefix(strings.TrimSpace(value), "-") {
+		return fmt.Sprintf("too large: the largest accepted is %d", int64(math.MaxInt64))
+	}
+	if nn, ok := f.Value.(nonNegative); ok {
+		return fmt.Sprintf("%s (%s)", errNegative, nn.hint)
+	}
+	return fmt.Sprintf("too small: the smallest accepted is %d", int64(math.MinInt64))
 }
 
 // daysValue matches a duration written in days, which Go does not read.

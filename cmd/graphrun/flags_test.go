@@ -42,6 +42,20 @@ func TestNumberAndDurationFlagsSayWhatTheyTake(t *testing.T) {
 			[]string{`--max-runs "-1": must not be negative`}},
 		{"a negative simulator latency is refused", []string{"llm-sim", "--latency", "-5ms"},
 			[]string{`--latency "-5ms": must not be negative`}},
+		{"a count too large for a whole number gives the largest accepted",
+			run("--max-steps", "99999999999999999999"),
+			[]string{`--max-steps "99999999999999999999": too large: the largest accepted is ` +
+				"9223372036854775807"}},
+		{"a count too far below zero is refused as negative", run("--max-errors", "-99999999999999999999"),
+			[]string{`--max-errors "-99999999999999999999": must not be negative`}},
+		{"a seed too small for a whole number gives the smallest accepted",
+			run("--chaos-seed", "-99999999999999999999"),
+			[]string{`--chaos-seed "-99999999999999999999": too small: the smallest accepted is ` +
+				"-9223372036854775808"}},
+		{"an unknown log level is refused without --log-format", run("--log-level", "loud"),
+			[]string{`--log-level "loud": want debug, info, warn or error`}},
+		{"an unknown log format is named alone", run("--log-format", "xml"),
+			[]string{`--log-format "xml": want json or text`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -115,7 +115,7 @@ func checkLoopback(addr string) error {
 func serveLLMSim(ctx context.Context, addr string, o llmsim.Options, out io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("llm-sim: listen: %w", err)
+		return listenError(addr, err)
 	}
 	srv := &http.Server{Handler: llmsim.New(o), ReadHeaderTimeout: 10 * time.Second}
 	where := ln.Addr().String()

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
@@ -29,11 +30,27 @@ func (f *logFlags) register(cmd *cobra.Command, defaultFormat string) {
 // enabled says whether log lines were asked for.
 func (f *logFlags) enabled() bool { return f.format != "" }
 
+// check refuses a format or level the logger does not know, whether or
+// not log lines were asked for, so that a mistyped level is never ignored.
+func (f *logFlags) check() error {
+	if _, err := telemetry.ParseLevel(f.level); err != nil {
+		return usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", f.level)}
+	}
+	switch strings.ToLower(f.format) {
+	case "", telemetry.FormatJSON, telemetry.FormatText:
+		return nil
+	}
+	return usageError{fmt.Errorf("--log-format %q: want json or text", f.format)}
+}
+
 // logger returns the logger the flags describe, writing to w.
 func (f *logFlags) logger(w io.Writer) (*slog.Logger, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
 	l, err := telemetry.NewLogger(w, f.format, f.level)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--log-format/--log-level: %w", err)}
+		return nil, usageError{fmt.Errorf("--log-format %s, --log-level %s: %w", f.format, f.level, err)}
 	}
 	return l, nil
 }
@@ -58,7 +75,7 @@ func telemetryListeners(cmd *cobra.Command, f *runFlags, deps *nodes.Deps) ([]gr
 	listeners = append(listeners, m.Listen)
 	done := func() error {
 		if err := prometheus.WriteToTextfile(f.metricsOut, m.Registry()); err != nil {
-			return fmt.Errorf("write metrics: %w", err)
+			return writeError("--metrics-out "+f.metricsOut, f.metricsOut, err)
 		}
 		return nil
 	}

@@ -81,6 +81,13 @@ for Moodle, .zip for QTI).`,
 		Args: needArg("a quiz name",
 			"graphrun quiz export cells -o cells.gift (graphrun quiz list shows the names)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The file is checked before the store is read, so that a
+			// mistyped path is reported first and nothing is half done.
+			if out != "" {
+				if err := checkOutFile("-o "+out, out, args[0]+extension(format)); err != nil {
+					return err
+				}
+			}
 			if format == "" {
 				format = "json"
 				if out != "" {
@@ -111,7 +118,7 @@ for Moodle, .zip for QTI).`,
 			if out != "" {
 				f, err := os.Create(out)
 				if err != nil {
-					return err
+					return writeError("-o "+out, out, err)
 				}
 				defer f.Close()
 				w = f
@@ -124,6 +131,22 @@ for Moodle, .zip for QTI).`,
 	cmd.Flags().StringVar(&format, "format", "", "json, markdown, gift, moodle or qti")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "file to write (default: standard output)")
 	return cmd
+}
+
+// extension returns the file extension of an export format, .json when
+// format is empty or unknown.
+func extension(format string) string {
+	switch format {
+	case "markdown":
+		return ".md"
+	case "gift":
+		return ".gift"
+	case "moodle":
+		return ".xml"
+	case "qti":
+		return ".zip"
+	}
+	return ".json"
 }
 
 func contains(list []string, s string) bool {

@@ -91,6 +91,16 @@ func (f *runFlags) options() (graph.RunOptions, error) {
 	default:
 		return o, usageError{fmt.Errorf("--events %q: the only format is jsonl", f.events)}
 	}
+	if err := f.log.check(); err != nil {
+		return o, err
+	}
+	// The metrics are written when the run ends: a file that cannot be
+	// written is refused now, before the run spends any work.
+	if f.metricsOut != "" {
+		if err := checkWritable("--metrics-out "+f.metricsOut, f.metricsOut, "run.prom"); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
 }
 
@@ -130,6 +140,10 @@ the field the graph names in its output: key.`,
 		Args: needArg("a graph file or the name of a built-in graph",
 			"graphrun run mcq --set document=notes.md"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			o, err := f.options()
+			if err != nil {
+				return err
+			}
 			s, err := openSession(cmd, &f.store)
 			if err != nil {
 				return err
@@ -146,10 +160,6 @@ the field the graph names in its output: key.`,
 				return err
 			}
 			input, err := readInput(g, stateFile, sets)
-			if err != nil {
-				return err
-			}
-			o, err := f.options()
 			if err != nil {
 				return err
 			}
@@ -287,9 +297,13 @@ func resolveGraph(arg string, reg *graph.Registry) (*graph.Graph, error) {
 		strings.HasPrefix(filepath.ToSlash(arg), "graphs/") {
 		return graph.LoadData(data, file, reg)
 	}
-	return nil, usageError{fmt.Errorf("graph %q: no such file and no built-in graph of that name "+
-		"(built-in: %s)", arg, strings.Join(graphs.Names(), ", "))}
+	return nil, usageError{fmt.Errorf("graph %q: %w (built-in: %s)",
+		arg, errNoGraph, strings.Join(graphs.Names(), ", "))}
 }
+
+// errNoGraph means a graph argument names neither a file nor a built-in
+// graph.
+var errNoGraph = errors.New("no such file and no built-in graph of that name")
 
 // execute runs fn with an engine wired to the session and prints the
 // result. fn passes stop to the run as its [graph.RunOptions.Stop].

@@ -1,16 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -80,6 +81,9 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	if f.token == "" {
 		f.token = os.Getenv("GRAPHRUN_TOKEN")
 	}
+	if err := checkAddr(f.addr, "127.0.0.1:8080"); err != nil {
+		return err
+	}
 	if err := server.CheckListen(f.addr, f.token); err != nil {
 		return usageError{fmt.Errorf("--addr %s: %w", f.addr, err)}
 	}
@@ -90,6 +94,11 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	root, err := serveRoot(f.root)
 	if err != nil {
 		return err
+	}
+	if f.graphs != "" {
+		if err := checkIsDir("--graphs "+f.graphs, f.graphs); err != nil {
+			return err
+		}
 	}
 	s, err := openSession(cmd, &f.store)
 	if err != nil {
@@ -115,7 +124,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return listenError(f.addr, err)
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -162,20 +171,35 @@ func serveRoot(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("--root %s: %w", dir, err)
 	}
-	fi, err := os.Stat(abs)
-	switch {
-	case err != nil:
-		return "", usageError{fmt.Errorf("--root %s: %w", dir, err)}
-	case !fi.IsDir():
-		return "", usageError{fmt.Errorf("--root %s: not a directory", dir)}
+	if err := checkIsDir("--root "+dir, abs); err != nil {
+		return "", err
 	}
 	return abs, nil
 }
 
+// checkIsDir refuses dir, the directory a flag names, when it does not
+// exist or is something else; what is the flag and its value.
+func checkIsDir(what, dir string) error {
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return usageError{fmt.Errorf("%s: the directory does not exist; create it "+
+			"(mkdir -p %s) or name one that exists", what, dir)}
+	case err != nil:
+		return usageError{fmt.Errorf("%s: cannot use the directory: %s", what, reason(err))}
+	case !fi.IsDir():
+		return usageError{fmt.Errorf("%s is a file, not a directory: name a directory", what)}
+	}
+	return nil
+}
+
 // loadGraphs loads the built-in graphs and the *.yaml files in dir, which
-// may be empty. A file's graph replaces a built-in graph of the same name.
+// may be empty. Two graphs of one name are refused, whether both are files
+// or one is built in, except a file that holds a built-in graph's very
+// text, such as graphs/mcq.yaml in a checkout: it is served once.
 func loadGraphs(reg *graph.Registry, dir string) (map[string]*graph.Graph, error) {
 	set := map[string]*graph.Graph{}
+	builtin := map[string][]byte{}
 	for _, name := range graphs.Names() {
 		data, file, _ := graphs.Lookup(name)
 		g, err := graph.LoadData(data, file, reg)
@@ -183,27 +207,51 @@ func loadGraphs(reg *graph.Registry, dir string) (map[string]*graph.Graph, error
 			return nil, fmt.Errorf("built-in graph %s: %w", name, err)
 		}
 		set[g.Name()] = g
+		builtin[g.Name()] = data
 	}
 	if dir == "" {
 		return set, nil
 	}
+	if err := checkIsDir("--graphs "+dir, dir); err != nil {
+		return nil, err
+	}
 	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	if err != nil {
-		return nil, fmt.Errorf("--graphs %s: %w", dir, err)
+		return nil, usageError{fmt.Errorf("--graphs %s: %w", dir, err)}
 	}
 	if len(files) == 0 {
-		return nil, usageError{fmt.Errorf("--graphs %s: no *.yaml files there", dir)}
+		return nil, usageError{fmt.Errorf("--graphs %s: the directory holds no *.yaml files; "+
+			"name the directory of your graph files", dir)}
 	}
 	for _, file := range files {
 		g, err := graph.Load(file, reg)
 		if err != nil {
 			return nil, err
 		}
-		if old, ok := set[g.Name()]; ok && !strings.HasPrefix(old.Source(), "graphs/") {
-			return nil, usageError{fmt.Errorf("graph %s is in both %s and %s",
-				g.Name(), old.Source(), file)}
+		old, taken := set[g.Name()]
+		data, isBuiltin := builtin[g.Name()]
+		switch {
+		case !taken:
+		case isBuiltin && sameFile(file, data):
+			continue
+		case isBuiltin:
+			return nil, usageError{fmt.Errorf("--graphs %s: %s names its graph %s, like the "+
+				"built-in graph %s: rename the graph (its name: field) to serve it beside the "+
+				"built-in one, or remove the file", dir, file, g.Name(), g.Name())}
+		default:
+			return nil, usageError{fmt.Errorf("--graphs %s: graph %s is in both %s and %s: "+
+				"rename one of them (its name: field) or remove one file",
+				dir, g.Name(), old.Source(), file)}
 		}
 		set[g.Name()] = g
 	}
 	return set, nil
+}
+
+// sameFile reports whether the file at path holds the text data, with
+// either line ending.
+func sameFile(path string, data []byte) bool {
+	got, err := os.ReadFile(path)
+	crlf, lf := []byte("\r\n"), []byte("\n")
+	return err == nil && bytes.Equal(bytes.ReplaceAll(got, crlf, lf), bytes.ReplaceAll(data, crlf, lf))
 }

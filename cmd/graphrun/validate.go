@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -18,15 +19,28 @@ func newValidateCmd() *cobra.Command {
 		Args:  needArgs("graph file", "graphrun validate graphs/*.yaml"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			reg := nodes.Catalog()
-			failed := 0
+			failed, missing := 0, 0
 			for _, path := range args {
 				_, err := resolveGraph(path, reg)
-				if err == nil {
+				switch {
+				case err == nil:
 					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok\n", path)
 					continue
+				case errors.Is(err, errNoGraph):
+					missing++
+				default:
+					failed++
 				}
-				failed++
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
+			}
+			// A file that is not there is a mistake in the arguments, as
+			// it is for graphrun run, and wins over files with problems.
+			if missing > 0 {
+				msg := fmt.Sprintf("%d of %d graph file(s) do not exist", missing, len(args))
+				if failed > 0 {
+					msg += fmt.Sprintf(", and %d other(s) have problems", failed)
+				}
+				return usageError{errors.New(msg)}
 			}
 			if failed > 0 {
 				return invalidError{fmt.Errorf("%d of %d graph file(s) have problems", failed, len(args))}

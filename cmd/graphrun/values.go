@@ -115,7 +115,12 @@ func parseValue(t graph.Type, s string) (any, error) {
 		return s, nil
 	case graph.Int:
 		n, err := strconv.Atoi(s)
-		if err != nil {
+		switch {
+		case errors.Is(err, strconv.ErrRange) && strings.HasPrefix(s, "-"):
+			return nil, fmt.Errorf("%q is too small: the smallest accepted is %d", s, math.MinInt)
+		case errors.Is(err, strconv.ErrRange):
+			return nil, fmt.Errorf("%q is too large: the largest accepted is %d", s, math.MaxInt)
+		case err != nil:
 			return nil, fmt.Errorf("%q is not a whole number", s)
 		}
 		return n, nil
