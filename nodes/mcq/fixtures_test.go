@@ -54,24 +54,31 @@ func TestParseRecordedAnswers(t *testing.T) {
 	for name, f := range loadFixtures(t) {
 		t.Run(name+" gets the recorded verdict", func(t *testing.T) {
 			b, err := mcq.Parse(f.Content, f.FinishReason)
-			switch f.Want.Verdict {
-			case "accept":
-				require.NoError(t, err, f.About)
-				checkAccepted(t, f, b)
-			case "reject":
-				require.Error(t, err, f.About)
-				assert.Nil(t, b)
-				assert.Equal(t, policies.Class(f.Want.Class), policies.ClassOf(err))
-			case "reject_or_repair":
-				if err != nil {
-					assert.Equal(t, policies.Class(f.Want.Class), policies.ClassOf(err))
-					return
-				}
-				checkRepaired(t, f, b)
-			default:
-				t.Fatalf("unknown verdict %q", f.Want.Verdict)
-			}
+			checkVerdict(t, f, b, err)
 		})
+	}
+}
+
+// checkVerdict checks that parsing f's content gave b and err as f's
+// verdict says.
+func checkVerdict(t *testing.T, f fixture, b *mcq.Batch, err error) {
+	t.Helper()
+	switch f.Want.Verdict {
+	case "accept":
+		require.NoError(t, err, f.About)
+		checkAccepted(t, f, b)
+	case "reject":
+		require.Error(t, err, f.About)
+		assert.Nil(t, b)
+		assert.Equal(t, policies.Class(f.Want.Class), policies.ClassOf(err))
+	case "reject_or_repair":
+		if err != nil {
+			assert.Equal(t, policies.Class(f.Want.Class), policies.ClassOf(err))
+			return
+		}
+		checkRepaired(t, f, b)
+	default:
+		t.Fatalf("unknown verdict %q", f.Want.Verdict)
 	}
 }
 
