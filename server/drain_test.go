@@ -45,12 +45,10 @@ func TestShutdownDrainsRunsToACheckpoint(t *testing.T) {
 			go func() { drained <- f.srv.Shutdown(ctx) }()
 
 			// Once /readyz says so, the drain has asked the run to stop.
-			for {
-				if status, _ := f.do(t, "GET", "/readyz", ""); status != http.StatusOK {
-					break
-				}
-				time.Sleep(time.Millisecond)
-			}
+			require.Eventually(t, func() bool {
+				status, _ := f.do(t, "GET", "/readyz", "")
+				return status != http.StatusOK
+			}, 20*time.Second, time.Millisecond)
 			status, body := f.do(t, "POST", "/v1/graphs/hello/runs", `{"input": {"name": "x"}}`)
 			assert.Equal(t, http.StatusServiceUnavailable, status)
 			assert.Equal(t, server.CodeDraining, errorCode(t, body))
@@ -84,12 +82,10 @@ func TestARunDrainedAtACheckpointResumesFromIt(t *testing.T) {
 	until(t, first.stream(t, thread), graph.NodeStarted)
 	drained := make(chan error, 1)
 	go func() { drained <- first.srv.Shutdown(context.Background()) }()
-	for {
-		if status, _ := first.do(t, "GET", "/readyz", ""); status != http.StatusOK {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+	require.Eventually(t, func() bool {
+		status, _ := first.do(t, "GET", "/readyz", "")
+		return status != http.StatusOK
+	}, 20*time.Second, time.Millisecond)
 	close(first.gate)
 	require.NoError(t, <-drained)
 	first.http.Close()
