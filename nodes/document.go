@@ -62,7 +62,14 @@ func (d *Deps) readDocument(in graph.Input, keep bool) (*content.Document, []con
 	if err := content.CheckProse(doc); err != nil {
 		return nil, nil, policies.New(policies.BadRequest, err)
 	}
-	chunks := content.Split(doc, budget)
+	// A chunk of headings and notes on the text's source or licence holds
+	// no course content: no generator is asked about it.
+	var chunks []content.Chunk
+	for _, c := range content.Split(doc, budget) {
+		if template.CourseText(c.Text) {
+			chunks = append(chunks, c)
+		}
+	}
 	if len(chunks) == 0 {
 		return nil, nil, policies.Errorf(policies.BadRequest,
 			"%s: no text to make questions from; check that the file holds prose", path)

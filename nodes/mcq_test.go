@@ -2,12 +2,14 @@ package nodes_test
 
 import (
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -244,4 +246,27 @@ func TestAFailedExportKeepsTheSavedQuestions(t *testing.T) {
 	saved, err := store.Questions(context.Background(), res.State["quiz"].(string))
 	require.NoError(t, err)
 	assert.Len(t, saved, 5)
+}
+
+func TestNotesOnTheDocumentsSourceAreAskedOfNoModel(t *testing.T) {
+	var mu sync.Mutex
+	var prompts []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		prompts = append(prompts, string(body))
+		mu.Unlock()
+		w.WriteHeader(http.StatusBadRequest) // every chunk falls back to the template
+	}))
+	defer srv.Close()
+	primary, err := llm.New(llm.Config{BaseURL: srv.URL + "/v1", Model: "m"})
+	require.NoError(t, err)
+	h := newHarness(t, primary, nil)
+	h.run("notes", map[string]any{"document": biology})
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, prompts)
+	for _, p := range prompts {
+		assert.NotContains(t, p, "CNX module m44407", "the source note reached the model")
+	}
 }

@@ -279,3 +279,23 @@ func TestNotesAboutTheTextMakeNoQuestion(t *testing.T) {
 		assert.NotContains(t, q.Stem, "answer key", "the note is left out")
 	}
 }
+
+func TestCourseTextLeavesOutHeadingsAndNotes(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want bool
+	}{
+		{"a paragraph of prose is course text", "# Cells\n\nThe cell membrane holds the cell together.", true},
+		{"headings alone are not", "# Biology 2e\n\n## Cells", false},
+		{"source and changes notes are not",
+			"# Biology 2e\n\nSource: OpenStax, Biology 2e; licensed CC BY 4.0.\n\nChanges: converted by hand.", false},
+		{"a note beside prose leaves the prose", "Note: see the figure.\n\nMitochondria make energy.", true},
+		{"an empty text is not", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, CourseText(tt.text))
+		})
+	}
+}

@@ -52,6 +52,19 @@ func proseSentences(text string) []excerpt {
 	return out
 }
 
+// CourseText reports whether text holds a paragraph of course content:
+// one that is neither a heading nor a note about the text, such as its
+// source, licence or changes. A chunk without one is asked of no model.
+func CourseText(text string) bool {
+	for _, para := range strings.Split(text, "\n\n") {
+		p := strings.TrimSpace(para)
+		if p != "" && !strings.HasPrefix(p, "#") && !labelled(p) {
+			return true
+		}
+	}
+	return false
+}
+
 // labelled reports whether a paragraph opens with a label, such as
 // "Source:", "Changes:" or "Note:": a note about the text, which is no
 // course content, whatever its later sentences say.
