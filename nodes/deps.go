@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -83,7 +84,8 @@ func DepsFromEnv(db string, notice io.Writer) (*Deps, error) {
 		c, err := llm.New(llm.Config{Provider: "primary", BaseURL: base, APIKey: key,
 			Model: cmp.Or(os.Getenv(EnvModel), DefaultModel), Timeout: timeout, Output: output})
 		if err != nil {
-			return nil, fmt.Errorf("primary model: %w", err)
+			return nil, envError("primary", err, map[string]string{"base_url": EnvBaseURL,
+				"model": EnvModel, "timeout": EnvTimeout, "output": EnvOutput})
 		}
 		d.Primary = c
 	}
@@ -91,11 +93,49 @@ func DepsFromEnv(db string, notice io.Writer) (*Deps, error) {
 		c, err := llm.New(llm.Config{Provider: "backup", BaseURL: cmp.Or(os.Getenv(EnvBackupURL), base),
 			APIKey: key, Model: m, Timeout: timeout, Output: output})
 		if err != nil {
-			return nil, fmt.Errorf("backup model: %w", err)
+			url := EnvBaseURL
+			if os.Getenv(EnvBackupURL) != "" {
+				url = EnvBackupURL
+			}
+			return nil, envError("backup", err, map[string]string{"base_url": url,
+				"model": EnvBackupModel, "timeout": EnvTimeout, "output": EnvOutput})
 		}
 		d.Backup = c
 	}
 	return d, nil
+}
+
+// EnvError means an environment variable holds a model setting that
+// cannot be used.
+type EnvError struct {
+	// Variable names the environment variable at fault, like
+	// OPENAI_BASE_URL.
+	Variable string
+	// Err says what is wrong with its value.
+	Err *llm.ConfigError
+}
+
+// Error formats e as "PROVIDER model: VARIABLE="VALUE" PROBLEM (HINT)".
+func (e *EnvError) Error() string {
+	msg := fmt.Sprintf("%s model: %s=%q %s", e.Err.Provider, e.Variable, e.Err.Value, e.Err.Problem)
+	if e.Err.Hint != "" {
+		msg += " (" + e.Err.Hint + ")"
+	}
+	return msg
+}
+
+// Unwrap returns the config error.
+func (e *EnvError) Unwrap() error { return e.Err }
+
+// envError names, in err from [llm.New] for provider, the environment
+// variable that set the field at fault, from vars, which maps config
+// fields to the variables that set them.
+func envError(provider string, err error, vars map[string]string) error {
+	var ce *llm.ConfigError
+	if errors.As(err, &ce) && vars[ce.Field] != "" {
+		return &EnvError{Variable: vars[ce.Field], Err: ce}
+	}
+	return fmt.Errorf("%s model: %w", provider, err)
 }
 
 // Quiz returns the quiz store, opening it on first use.

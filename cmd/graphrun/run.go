@@ -265,7 +265,7 @@ func openSession(cmd *cobra.Command, f *storeFlags) (*session, error) {
 	deps, err := nodes.DepsFromEnv(f.path(), cmd.ErrOrStderr())
 	if err != nil {
 		store.Close()
-		return nil, envError(err)
+		return nil, usageError{err}
 	}
 	return &session{store: store, deps: deps, reg: nodes.NewRegistry(deps)}, nil
 }
