@@ -88,6 +88,16 @@ func (d *Deps) open(field, path string) (*os.File, error) {
 	return f, escaped(field, path, d.Root, err)
 }
 
+// holdsWrites refuses a path whose opening for writing would wait until
+// something reads it, a named pipe or a socket; a device such as
+// /dev/null is written at once.
+func (d *Deps) holdsWrites(field, path string) error {
+	if fi, err := d.stat(field, path); err == nil && fi.Mode()&(fs.ModeNamedPipe|fs.ModeSocket) != 0 {
+		return notAFile(field, path, fi.Mode())
+	}
+	return nil
+}
+
 // notAFile is the error of a path that names something other than a
 // file, a pipe say, whose opening could wait for ever.
 func notAFile(field, path string, mode fs.FileMode) error {
@@ -119,10 +129,8 @@ func (d *Deps) stat(field, path string) (fs.FileInfo, error) {
 
 // create creates a file to write. Its directory must exist.
 func (d *Deps) create(field, path string) (*os.File, error) {
-	// A named pipe or a socket would hold the write until something reads
-	// it; a device such as /dev/null is written at once.
-	if fi, err := d.stat(field, path); err == nil && fi.Mode()&(fs.ModeNamedPipe|fs.ModeSocket) != 0 {
-		return nil, notAFile(field, path, fi.Mode())
+	if err := d.holdsWrites(field, path); err != nil {
+		return nil, err
 	}
 	if d.Root == "" {
 		return os.Create(path)

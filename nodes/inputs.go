@@ -96,8 +96,8 @@ func (d *Deps) checkExportDir(path string) error {
 		return policies.Errorf(policies.BadRequest,
 			"export %s: %s is not a directory; choose a file in a directory", path, dir)
 	}
-	if fi, err := d.stat("export", path); err == nil && fi.Mode()&(fs.ModeNamedPipe|fs.ModeSocket) != 0 {
-		return notAFile("export", path, fi.Mode())
+	if err := d.holdsWrites("export", path); err != nil {
+		return err
 	}
 	if err := d.probe("export", path); err != nil {
 		if errors.As(err, &pe) {
